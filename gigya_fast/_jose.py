@@ -1,0 +1,153 @@
+"""Minimal RS256 JOSE building blocks shared by the client (JWT bearer auth),
+the JWT/webhook verifiers and the local test server.
+
+Needs the ``jwt`` extra (``cryptography``); importing this module without it
+works, calling the RSA functions raises ``MissingDependencyError``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Dict, Mapping, Tuple, Union
+
+from .errors import MalformedToken, MissingDependencyError
+
+__all__ = [
+    "b64url_encode",
+    "b64url_decode",
+    "load_private_key",
+    "load_public_key",
+    "encode_rs256",
+    "split_token",
+    "verify_rs256",
+    "public_jwk",
+    "public_key_from_jwk",
+]
+
+KeyData = Union[str, bytes]
+
+
+def _crypto() -> Any:
+    try:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError(
+            "RSA/JWT support needs the 'jwt' extra: pip install 'gigya_fast[jwt]'"
+        ) from None
+    return hashes, serialization, padding, rsa
+
+
+def b64url_encode(data: bytes) -> str:
+    """base64url without padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode base64url with or without padding; ``MalformedToken`` on bad input."""
+    if not isinstance(text, str) or not text.isascii():
+        raise MalformedToken("segment is not base64url text")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError):
+        raise MalformedToken("segment is not valid base64url") from None
+
+
+def load_private_key(pem: KeyData, password: Union[bytes, None] = None) -> Any:
+    """Load an RSA private key from PEM (PKCS#1 ``RSA PRIVATE KEY`` or PKCS#8)."""
+    _, serialization, _, rsa = _crypto()
+    data = pem.encode("ascii") if isinstance(pem, str) else bytes(pem)
+    try:
+        key = serialization.load_pem_private_key(data, password=password)
+    except (ValueError, TypeError):
+        raise ValueError("private key is not a valid PEM RSA key (PKCS#1 or PKCS#8)") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("private key is not an RSA key")
+    return key
+
+
+def load_public_key(pem: KeyData) -> Any:
+    """Load an RSA public key from PEM (``PUBLIC KEY`` or ``RSA PUBLIC KEY``)."""
+    _, serialization, _, rsa = _crypto()
+    data = pem.encode("ascii") if isinstance(pem, str) else bytes(pem)
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError):
+        raise ValueError("public key is not a valid PEM RSA key") from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("public key is not an RSA key")
+    return key
+
+
+def encode_rs256(claims: Mapping[str, Any], private_key: Any, headers: Mapping[str, Any]) -> str:
+    """Sign *claims* as a compact RS256 JWT; *headers* adds to ``alg``/``typ``."""
+    hashes, _, padding, _ = _crypto()
+    header = {"alg": "RS256", "typ": "JWT"}
+    header.update(headers)
+    signing_input = (
+        b64url_encode(json.dumps(header, separators=(",", ":")).encode("utf-8"))
+        + "."
+        + b64url_encode(json.dumps(dict(claims), separators=(",", ":")).encode("utf-8"))
+    )
+    signature = private_key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+    return signing_input + "." + b64url_encode(signature)
+
+
+def split_token(token: object) -> Tuple[Dict[str, Any], Dict[str, Any], bytes, bytes]:
+    """Parse a compact JWS into (header, claims, signing_input, signature)."""
+    if not isinstance(token, str):
+        raise MalformedToken("token must be str, not %s" % type(token).__name__)
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedToken("token must have three dot-separated segments")
+    try:
+        header = json.loads(b64url_decode(parts[0]))
+        claims = json.loads(b64url_decode(parts[1]))
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedToken("token header or claims are not JSON") from None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        raise MalformedToken("token header and claims must be JSON objects")
+    return header, claims, (parts[0] + "." + parts[1]).encode("ascii"), b64url_decode(parts[2])
+
+
+def verify_rs256(signing_input: bytes, signature: bytes, public_key: Any) -> bool:
+    """True when *signature* is a valid RSASSA-PKCS1-v1_5 SHA-256 signature."""
+    hashes, _, padding, _ = _crypto()
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        public_key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _int_to_b64url(value: int) -> str:
+    return b64url_encode(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
+
+
+def public_jwk(public_key: Any, kid: str) -> Dict[str, str]:
+    """The JWK (as in ``accounts.getJWTPublicKey`` V2) of an RSA public key."""
+    numbers = public_key.public_numbers()
+    return {
+        "kty": "RSA",
+        "alg": "RS256",
+        "use": "sig",
+        "kid": kid,
+        "n": _int_to_b64url(numbers.n),
+        "e": _int_to_b64url(numbers.e),
+    }
+
+
+def public_key_from_jwk(jwk: Mapping[str, Any]) -> Any:
+    """Build an RSA public key from a JWK mapping; ``ValueError`` when it is not one."""
+    _, _, _, rsa = _crypto()
+    if jwk.get("kty") != "RSA" or not isinstance(jwk.get("n"), str) or not isinstance(jwk.get("e"), str):
+        raise ValueError("JWK is not an RSA public key")
+    n = int.from_bytes(b64url_decode(jwk["n"]), "big")
+    e = int.from_bytes(b64url_decode(jwk["e"]), "big")
+    try:
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    except ValueError:
+        raise ValueError("JWK is not a valid RSA public key") from None

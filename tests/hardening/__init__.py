@@ -1,0 +1,1 @@
+"""Hardening tests: export locks, leaks, reference counts, stress, fuzz regressions."""

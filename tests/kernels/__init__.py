@@ -1,0 +1,1 @@
+"""Tests of the signing kernels, run over both implementations."""

@@ -1,0 +1,128 @@
+"""Process-wide cache of pooled :class:`gigya_fast.rest.Client` objects, one per configuration.
+
+The original GSSDK.py opened a new TLS connection per request and installed a
+process-global ``urllib`` opener each time (slow, and not thread-safe). Here
+every ``GSRequest.send()`` borrows the ``Client`` built for its configuration
+(API key, credentials, API domain or base URL, proxy, CA file, client
+certificate): the first send builds it, later sends - from any thread - reuse
+its connection pool. The cache is a lock-protected LRU of
+:data:`MAX_CLIENTS` entries; an evicted client is simply dropped (requests in
+flight on it finish normally) and its pool is released when it is collected.
+
+``setCACertsPath`` of the original is a process-wide setting; it lives here,
+under the same lock, and is part of every configuration key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Tuple, Union
+
+if TYPE_CHECKING:
+    from ..rest import Client
+
+__all__ = [
+    "ClientConfig",
+    "MAX_CLIENTS",
+    "get_client",
+    "clear",
+    "cached_count",
+    "set_ca_certs_path",
+    "get_ca_certs_path",
+]
+
+#: Most clients kept at once (distinct configurations beyond this evict the least recently used).
+MAX_CLIENTS = 64
+
+PemOrPath = Union[str, bytes]
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Everything that selects a pooled client; secrets are kept out of ``repr()``."""
+
+    api_key: str
+    secret: str | None = field(default=None, repr=False)
+    user_key: str | None = None
+    api_domain: str | None = None
+    base_url: str | None = None
+    proxy_url: str | None = None
+    ca_certs: str | None = None
+    client_cert: Tuple[PemOrPath, PemOrPath | None] | None = field(default=None, repr=False)
+
+
+_lock = threading.Lock()
+_clients: OrderedDict[ClientConfig, Client] = OrderedDict()
+_ca_certs_path: str | None = None
+
+
+def set_ca_certs_path(path: str | None) -> None:
+    """Set (or with ``None`` reset to certifi's bundle) the CA file used by later requests."""
+    global _ca_certs_path
+    with _lock:
+        _ca_certs_path = path or None
+
+
+def get_ca_certs_path() -> str | None:
+    """The CA file set with :func:`set_ca_certs_path`, or ``None`` (certifi's bundle)."""
+    with _lock:
+        return _ca_certs_path
+
+
+def _build(config: ClientConfig) -> Client:
+    from ..rest import Client
+
+    return Client(
+        config.api_key,
+        secret=config.secret,
+        user_key=config.user_key,
+        client_cert=config.client_cert,
+        data_center=config.api_domain or "us1",
+        base_url=config.base_url,
+        proxy_url=config.proxy_url,
+        ca_certs=config.ca_certs,
+    )
+
+
+def get_client(config: ClientConfig) -> Client:
+    """The shared client for *config*, built on first use (thread-safe)."""
+    with _lock:
+        client = _clients.get(config)
+        if client is not None:
+            _clients.move_to_end(config)
+            return client
+    # Build outside the lock (it may read certificate files); the first one stored wins.
+    built = _build(config)
+    with _lock:
+        client = _clients.setdefault(config, built)
+        _clients.move_to_end(config)
+        while len(_clients) > MAX_CLIENTS:
+            _clients.popitem(last=False)
+    if client is not built:
+        _close_quietly(built)
+    return client
+
+
+def _close_quietly(client: Client) -> None:
+    close = getattr(client, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):  # closing a spare client must not mask the caller's request
+            close()
+
+
+def clear() -> None:
+    """Drop (and close) every cached client, e.g. between tests or before forking."""
+    with _lock:
+        clients = list(_clients.values())
+        _clients.clear()
+    for client in clients:
+        _close_quietly(client)
+
+
+def cached_count() -> int:
+    """How many clients are cached."""
+    with _lock:
+        return len(_clients)

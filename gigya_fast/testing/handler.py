@@ -1,0 +1,274 @@
+"""HTTP plumbing: the threading server and the request handler (HTTP/1.1
+keep-alive, bounded bodies, TLS handshake in the connection's own thread)."""
+
+from __future__ import annotations
+
+import email.utils
+import itertools
+import logging
+import socket
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, Set, Tuple
+from urllib.parse import urlsplit
+
+from .._version import __version__
+from .dispatch import Outcome, dispatch, error_outcome
+from .envelope import CDCError, encode_json, envelope, new_call_id
+from .records import RecordedRequest, redact_headers
+from .state import ServerState
+from .wire import Incoming, parse_form
+
+__all__ = ["CDCHTTPServer", "CDCRequestHandler"]
+
+logger = logging.getLogger(__name__)
+
+HOST_ADDRESS = "127.0.0.1"
+_JSON = "application/json; charset=utf-8"
+_DRAIN_FACTOR = 8  # bodies up to max_body * this are read and discarded, so the client sees the answer
+
+
+class _BodyError(Exception):
+    def __init__(self, details: str, *, close: bool) -> None:
+        super().__init__(details)
+        self.details = details
+        self.close = close
+
+
+class CDCHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server bound to one ServerState; tracks open connections."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address: Tuple[str, int], state: ServerState, ssl_context: ssl.SSLContext | None) -> None:
+        self.state = state
+        self.ssl_context = ssl_context
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._connections: Set[socket.socket] = set()
+        super().__init__(address, CDCRequestHandler)
+
+    def next_connection_id(self) -> int:
+        """A number identifying a new connection."""
+        with self._lock:
+            return next(self._ids)
+
+    def track(self, conn: socket.socket, add: bool) -> None:
+        """Remember (or forget) an open connection."""
+        with self._lock:
+            (self._connections.add if add else self._connections.discard)(conn)
+
+    def close_connections(self) -> None:
+        """Shut every open connection down (idle keep-alive ones included)."""
+        with self._lock:
+            connections = list(self._connections)
+            self._connections.clear()
+        for conn in connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Connection-level failures (TLS handshake, resets) are logged, never printed."""
+        logger.debug("connection from %s failed", client_address, exc_info=True)
+
+
+class CDCRequestHandler(BaseHTTPRequestHandler):
+    """Answers CDC API calls on one connection."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "LocalCDC/" + __version__
+    sys_version = ""
+    timeout = 30.0
+    server: CDCHTTPServer
+    connection_id = 0
+
+    def version_string(self) -> str:
+        """The ``Server`` header."""
+        return self.server_version
+
+    def setup(self) -> None:
+        """Number the connection and, over HTTPS, do the TLS handshake here (not in the accept loop)."""
+        self.connection_id = self.server.next_connection_id()
+        context = self.server.ssl_context
+        if context is not None:
+            self.request.settimeout(10.0)
+            self.request = context.wrap_socket(self.request, server_side=True)
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        """Forget the connection."""
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header, from the (skewable) server clock."""
+        return email.utils.formatdate(self.server.state.now() if timestamp is None else timestamp, usegmt=True)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Route http.server's messages to logging."""
+        logger.debug("%s " + format, self.address_string(), *args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Protocol-level errors (bad request line, headers, verb) answered as CDC JSON."""
+        state = self.server.state
+        details = message or explain or "malformed HTTP request"
+        body = encode_json(envelope(new_call_id(), state.now(), error=CDCError(400001, details)))
+        self.close_connection = True
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", _JSON)
+            self.send_header("Connection", "close")
+            with_body = self.command != "HEAD" and code >= 200 and code not in (204, 304)
+            self.send_header("Content-Length", str(len(body) if with_body else 0))
+            self.end_headers()
+            if with_body:
+                self.wfile.write(body)
+        except OSError:
+            logger.debug("could not send error %d", code)
+        state.log.append(
+            RecordedRequest(
+                method="",
+                host=self.headers.get("Host", "") if self.headers else "",
+                path=getattr(self, "path", ""),
+                params={},
+                headers=redact_headers(dict(self.headers or {})),
+                auth_mode="",
+                error_code=400001,
+                http_method=self.command or "",
+                connection_id=self.connection_id,
+            )
+        )
+
+    def do_POST(self) -> None:
+        """An API call."""
+        self._serve()
+
+    def do_GET(self) -> None:
+        """An API call with parameters in the query string."""
+        self._serve()
+
+    def _serve(self) -> None:
+        state = self.server.state
+        try:
+            body = self._read_body(state.settings.max_body)
+        except _BodyError as exc:
+            if exc.close:
+                self.close_connection = True
+            self._send(error_outcome(state, CDCError(400001, exc.details)))
+            return
+        target = self.path
+        host = self.headers.get("Host") or f"{HOST_ADDRESS}:{self.server.server_address[1]}"
+        if target.startswith(("http://", "https://")):  # absolute-form request target
+            parts = urlsplit(target)
+            host = self.headers.get("Host") or parts.netloc
+            target = parts.path + ("?" + parts.query if parts.query else "")
+        path, _, query = target.partition("?")
+        try:
+            params = parse_form(query.encode("latin-1", "replace"))
+            params.update(parse_form(body))
+        except CDCError as error:
+            self._send(error_outcome(state, error))
+            return
+        cert: Dict[str, Any] | None = None
+        if state.settings.mtls and isinstance(self.connection, ssl.SSLSocket):
+            cert = self.connection.getpeercert() or None
+        incoming = Incoming(
+            self.command,
+            path or "/",
+            host,
+            state.settings.scheme,
+            params,
+            dict(self.headers.items()),
+            cert,
+            self.connection_id,
+        )
+        self._send(dispatch(state, incoming))
+
+    def _read_body(self, limit: int) -> bytes:
+        encoding = self.headers.get("Transfer-Encoding")
+        if encoding is not None:
+            if encoding.strip().lower() != "chunked":
+                raise _BodyError("unsupported Transfer-Encoding", close=True)
+            return self._read_chunked(limit)
+        length_text = self.headers.get("Content-Length")
+        if length_text is None:
+            return b""
+        try:
+            length = int(length_text.strip())
+        except ValueError:
+            raise _BodyError("invalid Content-Length", close=True) from None
+        if length < 0:
+            raise _BodyError("invalid Content-Length", close=True)
+        if length > limit:
+            if length > limit * _DRAIN_FACTOR:
+                raise _BodyError(f"request body larger than {limit} bytes", close=True)
+            self._drain(length)
+            raise _BodyError(f"request body larger than {limit} bytes", close=False)
+        data = self.rfile.read(length)
+        if len(data) < length:
+            raise ConnectionResetError("client closed the connection mid-body")
+        return data
+
+    def _drain(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                raise ConnectionResetError("client closed the connection mid-body")
+            length -= len(chunk)
+
+    def _read_chunked(self, limit: int) -> bytes:
+        parts, total = [], 0
+        while True:
+            line = self.rfile.readline(1026)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise _BodyError("malformed chunked body", close=True) from None
+            if size == 0:
+                break
+            total += size
+            if total > limit:
+                raise _BodyError(f"request body larger than {limit} bytes", close=True)
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(3)
+        while self.rfile.readline(8194).strip():  # trailers
+            pass
+        return b"".join(parts)
+
+    def _send(self, outcome: Outcome) -> None:
+        if outcome.action == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.send_response(outcome.status)
+        self.send_header("Content-Type", outcome.content_type)
+        self.send_header("Content-Length", str(len(outcome.body)))
+        for name, value in outcome.headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        if outcome.action == "truncate":
+            self.wfile.write(outcome.body[: len(outcome.body) // 2])
+            self.close_connection = True
+            try:
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.wfile.write(outcome.body)

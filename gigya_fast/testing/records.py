@@ -1,0 +1,82 @@
+"""The request log: one :class:`RecordedRequest` per request the server answered."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping
+
+__all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers"]
+
+logger = logging.getLogger(__name__)
+
+_SECRET_PARAMS = frozenset({"secret", "client_secret", "oauth_token"})
+_SECRET_HEADERS = frozenset({"authorization", "cookie"})
+REDACTED = "***"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the server saw it.
+
+    ``method`` is the CDC method (``accounts.getAccountInfo``, ``oauth2.token``,
+    ``""`` when the request line itself was malformed); ``params`` and
+    ``headers`` have secrets and tokens replaced by ``***``; ``auth_mode`` is
+    one of ``partner_sig``, ``user_sig``, ``partner_secret``, ``user_secret``,
+    ``jwt``, ``oauth2``, ``oauth_token``, ``mtls``, ``anonymous``,
+    ``client_credentials`` or ``""`` (authentication failed or not reached);
+    ``error_code`` is the answered ``errorCode`` (0 on success, -1 when the
+    connection was dropped by an injected fault).
+    """
+
+    method: str
+    host: str
+    path: str
+    params: Dict[str, str]
+    headers: Dict[str, str]
+    auth_mode: str
+    error_code: int
+    call_id: str = ""
+    http_method: str = "POST"
+    connection_id: int = 0
+    time: float = 0.0
+    fault: bool = False
+    extra: Dict[str, str] = field(default_factory=dict)
+
+
+def redact_params(params: Mapping[str, str]) -> Dict[str, str]:
+    """A copy of *params* with secret values replaced."""
+    return {k: (REDACTED if k in _SECRET_PARAMS else v) for k, v in params.items()}
+
+
+def redact_headers(headers: Mapping[str, str]) -> Dict[str, str]:
+    """A copy of *headers* with credentials replaced."""
+    return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+class RequestLog:
+    """Thread-safe list of recorded requests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: List[RecordedRequest] = []
+
+    def append(self, item: RecordedRequest) -> None:
+        """Add one record."""
+        with self._lock:
+            self._items.append(item)
+
+    def snapshot(self) -> List[RecordedRequest]:
+        """A copy of the records so far, oldest first."""
+        with self._lock:
+            return list(self._items)
+
+    def clear(self) -> None:
+        """Forget every record."""
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)

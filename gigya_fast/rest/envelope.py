@@ -1,0 +1,70 @@
+"""Reading an HTTP answer (status, headers, body bytes) into a :class:`Response`,
+or a ``MalformedResponseError`` when it is not a CDC JSON envelope. No I/O."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from ..errors import MalformedResponseError
+from .response import Response
+
+__all__ = ["read_response", "malformed"]
+
+
+def malformed(
+    method: str, status: int, reason: str, *, details: str = "", call_id: Any = None
+) -> MalformedResponseError:
+    """A ``MalformedResponseError`` naming the method, the HTTP status and what was wrong."""
+    return MalformedResponseError(
+        "malformed response to %s (HTTP %d): %s" % (method or "request", status, reason),
+        error_details=details or None,
+        call_id=call_id if isinstance(call_id, str) else None,
+        http_status=status,
+    )
+
+
+def _describe_body(headers: Mapping[str, str], body: bytes) -> str:
+    content_type = headers.get("Content-Type") or headers.get("content-type") or "no content type"
+    return "%s, %d bytes" % (content_type, len(body))
+
+
+def read_response(
+    method: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    attempts: int = 1,
+    elapsed: float = 0.0,
+) -> Response:
+    """Parse one answer. Never returns an unparsed body: empty, HTML, non-JSON,
+    truncated JSON, a non-object or an object without ``errorCode`` raise
+    ``MalformedResponseError`` (with ``http_status``)."""
+    stripped = body.strip()
+    if not stripped:
+        raise malformed(method, status, "empty body", details=_describe_body(headers, body))
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        if stripped[:1] == b"<":
+            reason = "HTML or XML instead of JSON"
+        elif stripped[:1] in (b"{", b"["):
+            reason = "truncated or invalid JSON"
+        else:
+            reason = "not JSON"
+        raise malformed(method, status, reason, details=_describe_body(headers, body)) from None
+    except RecursionError:
+        raise malformed(method, status, "JSON nested too deeply") from None
+    if not isinstance(data, dict):
+        raise malformed(method, status, "JSON is not an object", details=_describe_body(headers, body))
+    code = data.get("errorCode")
+    if isinstance(code, bool) or not isinstance(code, int):
+        if isinstance(code, str) and code.strip().isdigit():
+            data["errorCode"] = int(code)
+        else:
+            raise malformed(
+                method, status, "no integer errorCode in the JSON object", call_id=data.get("callId")
+            )
+    return Response(data, method=method, http_status=status, headers=headers, body=body, attempts=attempts,
+                    elapsed=elapsed)

@@ -1,0 +1,207 @@
+"""When to try a call again, without I/O.
+
+:class:`RetryPolicy` holds the limits (attempts, backoff with jitter, total
+time); :class:`RetryState` follows one call and turns each outcome into a
+:class:`Decision`: stop, retry after a delay, fix the clock (403002) and
+retry, or re-route (301001) and retry.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Callable, FrozenSet, NamedTuple, Optional, Union
+
+from ..errors import ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
+from .response import Response
+
+__all__ = [
+    "RetryPolicy",
+    "RetryState",
+    "Decision",
+    "DONE",
+    "RETRY",
+    "FIX_CLOCK",
+    "REROUTE",
+    "RETRYABLE_CODES",
+    "IDEMPOTENT_RETRY_CODES",
+    "is_read_method",
+]
+
+#: Codes retried with backoff for every method: the server did not do the work.
+RETRYABLE_CODES: FrozenSet[int] = frozenset({403004, 403048, 409030, 500001, 500026, 500028, 504001})
+#: Codes retried only for read methods (or when writes may be retried): the work may have been done.
+IDEMPOTENT_RETRY_CODES: FrozenSet[int] = frozenset({504002})
+#: HTTP statuses of non-CDC answers that mean "not processed, try later".
+_RETRY_HTTP_STATUSES = frozenset({429, 503})
+
+DONE = "done"
+RETRY = "retry"
+FIX_CLOCK = "fix_clock"
+REROUTE = "reroute"
+
+_READ_METHOD = re.compile(r"(?:get|search|is[A-Z])")
+_MAX_REROUTES = 2
+
+
+def is_read_method(method: str) -> bool:
+    """True for methods that only read (``get*``, ``search``, ``is*``...): safe to resend after a timeout."""
+    name = method.rsplit(".", 1)[-1]
+    return _READ_METHOD.match(name) is not None
+
+
+class RetryPolicy:
+    """Limits for retries: at most *max_retries* retries, exponential backoff
+    (``backoff * multiplier**n``, capped at *backoff_max*) with *jitter*
+    (0 = none, 1 = full: the delay is drawn from ``[(1-jitter)*d, d]``), and
+    no retry that would end after *max_elapsed* seconds from the first attempt."""
+
+    __slots__ = ("max_retries", "backoff", "multiplier", "backoff_max", "jitter", "max_elapsed", "retry_codes",
+                 "idempotent_codes")
+
+    def __init__(
+        self,
+        max_retries: int = 3,
+        *,
+        backoff: float = 0.25,
+        multiplier: float = 2.0,
+        backoff_max: float = 8.0,
+        jitter: float = 0.5,
+        max_elapsed: float = 60.0,
+        retry_codes: FrozenSet[int] = RETRYABLE_CODES,
+        idempotent_codes: FrozenSet[int] = IDEMPOTENT_RETRY_CODES,
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError("max_retries must be an int >= 0")
+        if backoff < 0 or multiplier < 1 or backoff_max < 0 or max_elapsed < 0 or not 0 <= jitter <= 1:
+            raise ValueError("backoff/backoff_max/max_elapsed must be >= 0, multiplier >= 1, 0 <= jitter <= 1")
+        self.max_retries = max_retries
+        self.backoff = float(backoff)
+        self.multiplier = float(multiplier)
+        self.backoff_max = float(backoff_max)
+        self.jitter = float(jitter)
+        self.max_elapsed = float(max_elapsed)
+        self.retry_codes = frozenset(retry_codes)
+        self.idempotent_codes = frozenset(idempotent_codes)
+
+    @classmethod
+    def coerce(cls, value: Union[int, RetryPolicy, None]) -> RetryPolicy:
+        """A policy from an int (number of retries), a policy, or None (no retries)."""
+        if isinstance(value, RetryPolicy):
+            return value
+        if value is None:
+            return cls(0)
+        return cls(value)
+
+    def delay(self, retry_number: int, rand: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before retry number *retry_number* (1-based)."""
+        ceiling = min(self.backoff_max, self.backoff * self.multiplier ** max(0, retry_number - 1))
+        return ceiling * (1.0 - self.jitter * rand())
+
+    def __repr__(self) -> str:
+        return "RetryPolicy(max_retries=%d, backoff=%g, multiplier=%g, backoff_max=%g, jitter=%g, max_elapsed=%g)" % (
+            self.max_retries, self.backoff, self.multiplier, self.backoff_max, self.jitter, self.max_elapsed)
+
+
+class Decision(NamedTuple):
+    """What to do after an attempt."""
+
+    action: str
+    delay: float = 0.0
+    reason: str = ""
+    api_domain: Optional[str] = None
+
+
+_STOP = Decision(DONE)
+Outcome = Union[Response, GigyaError]
+
+
+class RetryState:
+    """Follows one call across attempts. *idempotent*: the method may be resent
+    after the server may have acted (timeouts, 504002). *enabled*: backoff
+    retries allowed at all (clock fixes and re-routes always are)."""
+
+    __slots__ = ("policy", "idempotent", "enabled", "can_reroute", "retries", "clock_fixed", "reroutes", "_rand")
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        idempotent: bool,
+        enabled: bool = True,
+        can_reroute: bool = True,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.policy = policy
+        self.idempotent = idempotent
+        self.enabled = enabled
+        self.can_reroute = can_reroute
+        self.retries = 0
+        self.clock_fixed = False
+        self.reroutes = 0
+        self._rand = rand
+
+    def _backoff(self, reason: str, elapsed: float) -> Decision:
+        if not self.enabled or self.retries >= self.policy.max_retries:
+            return _STOP
+        delay = self.policy.delay(self.retries + 1, self._rand)
+        if elapsed + delay > self.policy.max_elapsed:
+            return _STOP
+        self.retries += 1
+        return Decision(RETRY, delay, reason)
+
+    def decide(
+        self,
+        outcome: Outcome,
+        *,
+        elapsed: float = 0.0,
+        sent: bool = True,
+        permanent: bool = False,
+        has_date: bool = True,
+        current_domain: Optional[str] = None,
+    ) -> Decision:
+        """The next step after *outcome* (a Response or an error).
+
+        *sent*: the request may have reached the server (False for failures to
+        connect). *permanent*: the failure cannot heal by itself (TLS errors).
+        *has_date*: a 403002 answer carried a usable ``Date`` header.
+        """
+        if isinstance(outcome, Response):
+            code = outcome.error_code
+            if code == 0:
+                return _STOP
+            if code == 403002:
+                if self.clock_fixed or not has_date:
+                    return _STOP
+                self.clock_fixed = True
+                return Decision(FIX_CLOCK, 0.0, "request expired: clock offset corrected")
+            if code == 301001:
+                domain = outcome.get("apiDomain")
+                if (
+                    not self.can_reroute
+                    or self.reroutes >= _MAX_REROUTES
+                    or not isinstance(domain, str)
+                    or domain.lower() == (current_domain or "").lower()
+                ):
+                    return _STOP
+                self.reroutes += 1
+                return Decision(REROUTE, 0.0, "data center is %s" % domain, domain)
+            if code in self.policy.retry_codes:
+                return self._backoff("errorCode %d" % code, elapsed)
+            if code in self.policy.idempotent_codes and self.idempotent:
+                return self._backoff("errorCode %d" % code, elapsed)
+            return _STOP
+        if permanent:
+            return _STOP
+        if isinstance(outcome, (ConnectionFailedError, RequestTimeoutError)):
+            if not sent:
+                return self._backoff("not sent: %s" % type(outcome).__name__, elapsed)
+            if self.idempotent:
+                return self._backoff(type(outcome).__name__, elapsed)
+            return _STOP
+        if isinstance(outcome, MalformedResponseError):
+            if outcome.http_status in _RETRY_HTTP_STATUSES:
+                return self._backoff("HTTP %s" % outcome.http_status, elapsed)
+            if self.idempotent:
+                return self._backoff("malformed response", elapsed)
+        return _STOP

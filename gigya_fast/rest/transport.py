@@ -1,0 +1,222 @@
+"""The blocking HTTP transport: one urllib3 pool manager for the client's life.
+
+A thin layer: POST bytes, return ``(status, headers, body)``, and map every
+urllib3 failure to a gigya_fast error, noting whether the request may have
+reached the server. urllib3's own retries and redirects are off: resending
+is decided by :mod:`gigya_fast.rest.retry` and every resend is signed anew.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from typing import Mapping, NamedTuple, Optional, Tuple, Union
+
+import urllib3
+from urllib3.exceptions import (
+    ClosedPoolError,
+    ConnectTimeoutError,
+    DecodeError,
+    EmptyPoolError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ProxyError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+from ..errors import ConfigurationError, ConnectionFailedError, GigyaError, RequestTimeoutError
+from .envelope import malformed
+
+__all__ = [
+    "RawResponse",
+    "SendError",
+    "TimeoutSpec",
+    "to_timeout",
+    "build_pool_manager",
+    "Urllib3Transport",
+    "TIMEOUT_CODE",
+    "CONNECTION_FAILED_CODE",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Client-side code of the original SDK for a timeout ("Request Timeout").
+TIMEOUT_CODE = 504002
+#: Client-side code of the original SDK for any other failure.
+CONNECTION_FAILED_CODE = 500000
+
+TimeoutSpec = Union[float, int, Tuple[float, float], urllib3.Timeout]
+
+
+class RawResponse(NamedTuple):
+    """An HTTP answer, body fully read and decoded (gzip/deflate)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class SendError(Exception):
+    """Carries the error for the caller plus what the retry logic needs.
+
+    *sent*: the request may have reached the server. *permanent*: retrying
+    cannot help (TLS verification failures, bad proxy configuration).
+    """
+
+    def __init__(self, error: GigyaError, *, sent: bool, permanent: bool = False) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.sent = sent
+        self.permanent = permanent
+
+
+def to_timeout(value: TimeoutSpec) -> urllib3.Timeout:
+    """A ``urllib3.Timeout`` from seconds, ``(connect, read)`` or a Timeout."""
+    if isinstance(value, urllib3.Timeout):
+        return value
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise ConfigurationError("timeout must be seconds or a (connect, read) pair")
+        return urllib3.Timeout(connect=float(value[0]), read=float(value[1]))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigurationError("timeout must be a positive number of seconds or a (connect, read) pair")
+    return urllib3.Timeout(connect=float(value), read=float(value))
+
+
+def build_pool_manager(
+    ssl_context: ssl.SSLContext,
+    *,
+    maxsize: int = 10,
+    num_pools: int = 32,
+    proxy_url: Optional[str] = None,
+    proxy_headers: Optional[Mapping[str, str]] = None,
+    block: bool = False,
+) -> urllib3.PoolManager:
+    """A PoolManager (or ProxyManager tunnelling HTTPS with CONNECT) verifying TLS with *ssl_context*."""
+    common = {
+        "num_pools": num_pools,
+        "maxsize": maxsize,
+        "block": block,
+        "retries": False,
+        "ssl_context": ssl_context,
+    }
+    if proxy_url is None:
+        return urllib3.PoolManager(**common)  # type: ignore[arg-type]
+    if not proxy_url.lower().startswith(("http://", "https://")):
+        raise ConfigurationError("proxy_url must be an http:// or https:// URL")
+    try:
+        return urllib3.ProxyManager(
+            proxy_url,
+            proxy_headers=dict(proxy_headers or {}),
+            proxy_ssl_context=ssl_context,
+            **common,  # type: ignore[arg-type]
+        )
+    except (ValueError, HTTPError) as exc:
+        raise ConfigurationError("invalid proxy_url: %s" % type(exc).__name__) from None
+
+
+def _host_of(url: str) -> str:
+    return url.split("/", 3)[2] if url.count("/") >= 2 else url
+
+
+def _reason(exc: BaseException) -> str:
+    """A short cause without URLs or headers."""
+    cause = exc
+    for attr in ("reason", "original_error"):
+        inner = getattr(cause, attr, None)
+        if isinstance(inner, BaseException):
+            cause = inner
+    if isinstance(cause, ssl.SSLError) and getattr(cause, "reason", None):
+        return "TLS error: %s" % cause.reason
+    if isinstance(cause, ssl.CertificateError):
+        return "TLS error: %s" % cause
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    text = str(cause)
+    if ": " in text and text.startswith("<"):  # urllib3 prefixes "<HTTPSConnection(...)>: "
+        text = text.split(": ", 1)[1]
+    return text or type(cause).__name__
+
+
+def _failed(url: str, exc: BaseException, *, sent: bool, permanent: bool = False) -> SendError:
+    error = ConnectionFailedError(
+        "connection to %s failed: %s" % (_host_of(url), _reason(exc)), error_code=CONNECTION_FAILED_CODE
+    )
+    error.__cause__ = exc
+    return SendError(error, sent=sent, permanent=permanent)
+
+
+def _timed_out(url: str, exc: BaseException, *, sent: bool) -> SendError:
+    what = "read" if sent else "connect"
+    error = RequestTimeoutError(
+        "Request Timeout: no %s from %s in time" % ("answer" if sent else "connection", _host_of(url)),
+        error_code=TIMEOUT_CODE,
+        error_details="%s timeout" % what,
+    )
+    error.__cause__ = exc
+    return SendError(error, sent=sent)
+
+
+class Urllib3Transport:
+    """POSTs prepared bodies over a shared urllib3 pool manager; thread-safe."""
+
+    def __init__(self, manager: urllib3.PoolManager, timeout: urllib3.Timeout, *, owns_manager: bool = True) -> None:
+        self.manager = manager
+        self.timeout = timeout
+        self.owns_manager = owns_manager
+
+    def post(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        timeout: Optional[urllib3.Timeout] = None,
+        *,
+        method: str = "",
+    ) -> RawResponse:
+        """Send one POST; raise :class:`SendError` or ``MalformedResponseError`` (truncated body)."""
+        try:
+            response = self.manager.urlopen(
+                "POST",
+                url,
+                body=body,
+                headers=headers,
+                timeout=timeout or self.timeout,
+                retries=False,
+                redirect=False,
+                preload_content=False,
+            )
+        except NewConnectionError as exc:  # before ConnectTimeoutError: it is a subclass
+            raise _failed(url, exc, sent=False) from None
+        except ConnectTimeoutError as exc:
+            raise _timed_out(url, exc, sent=False) from None
+        except ReadTimeoutError as exc:
+            raise _timed_out(url, exc, sent=True) from None
+        except SSLError as exc:
+            raise _failed(url, exc, sent=False, permanent=True) from None
+        except ProxyError as exc:
+            inner = getattr(exc, "original_error", None) or getattr(exc, "reason", None)
+            permanent = isinstance(inner, (SSLError, ssl.SSLError))
+            raise _failed(url, exc, sent=False, permanent=permanent) from None
+        except (EmptyPoolError, ClosedPoolError) as exc:
+            raise _failed(url, exc, sent=False) from None
+        except (ProtocolError, HTTPError, OSError) as exc:
+            raise _failed(url, exc, sent=True) from None
+        try:
+            data = response.read()
+        except ReadTimeoutError as exc:
+            raise _timed_out(url, exc, sent=True) from None
+        except (ProtocolError, DecodeError, OSError) as exc:
+            raise malformed(method, response.status, "body truncated or undecodable (%s)" % _reason(exc)) from None
+        except HTTPError as exc:
+            raise _failed(url, exc, sent=True) from None
+        finally:
+            response.release_conn()
+        return RawResponse(response.status, response.headers, data)
+
+    def close(self) -> None:
+        """Close every pooled connection (only when the manager is ours)."""
+        if self.owns_manager:
+            self.manager.clear()

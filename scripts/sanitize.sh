@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Build the compiled kernels with AddressSanitizer + UndefinedBehaviorSanitizer (clang) in a
+# separate copy of the tree and a separate venv (the normal build is not touched), then run the
+# kernel and hardening tests, and optionally a short fuzz run, under the sanitizers.
+#
+# Usage: scripts/sanitize.sh [--fuzz SECONDS] [--keep] [-- extra pytest args]
+#   WORK=/tmp/gigya_fast_asan  where the copy, the venv and the logs go
+# Needs: clang and its runtime (Debian: clang, libclang-rt-dev or libclang-common-*-dev).
+# setup.py turns GIGYA_FAST_SANITIZE=1 into -O1 -g -fsanitize=address,undefined.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${WORK:-/tmp/gigya_fast_asan}
+FUZZ=0
+KEEP=0
+PYTEST_EXTRA=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --fuzz) FUZZ=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        --) shift; PYTEST_EXTRA=("$@"); break ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+PYTHON=${PYTHON:-python3}
+command -v clang >/dev/null || { echo "clang is needed: apt-get install -y clang" >&2; exit 2; }
+ASAN_RT=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
+[ -f "$ASAN_RT" ] || { echo "no ASan runtime at $ASAN_RT (apt-get install -y libclang-rt-dev)" >&2; exit 2; }
+
+echo "== copying the tree to $WORK/src"
+rm -rf "$WORK/src" "$WORK/tests-run"
+mkdir -p "$WORK/src"
+(cd "$ROOT" && tar --exclude=./build --exclude='./.venv*' --exclude='*.so' --exclude=__pycache__ \
+    --exclude=./.git --exclude='*.egg-info' --exclude=./dist -cf - .) | (cd "$WORK/src" && tar -xf -)
+rm -f "$WORK/src/gigya_fast/_signing_c.c"   # regenerate from the .pyx
+
+if [ ! -x "$WORK/venv/bin/python" ] || [ "$KEEP" -eq 0 ]; then
+    echo "== venv $WORK/venv (system site-packages for pytest, hypothesis, Cython, atheris)"
+    rm -rf "$WORK/venv"
+    "$PYTHON" -m venv --system-site-packages "$WORK/venv"
+fi
+VPY="$WORK/venv/bin/python"
+
+echo "== building with clang, GIGYA_FAST_SANITIZE=1"
+(cd "$WORK/src" && CC=clang LDSHARED="clang -shared" GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
+    "$VPY" -m pip install --no-build-isolation --no-deps --force-reinstall -q . ) >"$WORK/build.log" 2>&1 || {
+    tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
+SO=$("$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
+echo "   built $SO"
+nm -D "$SO" | grep -q __asan_ || { echo "the extension is not instrumented (no __asan_ symbols)" >&2; exit 1; }
+
+# (RSS tests are skipped: ASan keeps freed memory in quarantine, so RSS grows by design.)
+# Tests run from a copy outside the source tree so the sanitized install is what is imported.
+cp -r "$WORK/src/tests" "$WORK/tests-run"
+cp "$WORK/src/pyproject.toml" "$WORK/tests-run/pyproject.toml"
+export LD_PRELOAD=$ASAN_RT
+export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
+export UBSAN_OPTIONS=print_stacktrace=1:report_error_type=1
+export PYTHONMALLOC=malloc   # let ASan see every allocation
+export GIGYA_FAST_REQUIRE_EXTENSIONS=1
+
+status=0
+echo "== pytest (kernels + hardening) under ASan/UBSan"
+(cd "$WORK/tests-run" && "$VPY" -c 'import gigya_fast, sys; print("IMPLEMENTATION =", gigya_fast.IMPLEMENTATION); sys.exit(gigya_fast.IMPLEMENTATION != "cython")' \
+    && "$VPY" -m pytest -p no:cacheprovider -q -x tests/kernels tests/hardening \
+       -k "not test_rss_stays_flat" "${PYTEST_EXTRA[@]}") \
+    >"$WORK/pytest.log" 2>&1 || status=1
+tail -5 "$WORK/pytest.log"
+
+if [ "$FUZZ" -gt 0 ]; then
+    echo "== fuzz $FUZZ s under ASan/UBSan"
+    (cd "$WORK/tests-run" && "$VPY" "$WORK/src/scripts/fuzz.py" --seconds "$FUZZ" --out "$WORK/fuzz") \
+        >"$WORK/fuzz.log" 2>&1 || status=1
+    tail -8 "$WORK/fuzz.log"
+fi
+
+reports=$(cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null | grep -c -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' || true)
+echo "== sanitizer reports: $reports (logs in $WORK)"
+if [ "$reports" -ne 0 ]; then
+    cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null | grep -A25 -E 'ERROR: AddressSanitizer|runtime error:' | head -80
+    status=1
+fi
+exit "$status"

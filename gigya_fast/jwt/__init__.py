@@ -1,0 +1,50 @@
+"""CDC JWTs: verify id_tokens and cache the signing keys (``jwt`` extra: cryptography).
+
+>>> cache = JWKSCache(lambda: client.call("accounts.getJWTPublicKey", V2=True))  # doctest: +SKIP
+>>> claims = verify_id_token(token, api_key=API_KEY, jwks=cache)                  # doctest: +SKIP
+
+``make_bearer_jwt`` (JWT bearer authentication for the REST client) lives in
+:mod:`gigya_fast.rest.auth`; it is re-exported here lazily when installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from ._jwks import JWKSCache
+from ._keys import KeyProvider, KeySource, jwk_to_key, keys_from_jwks, resolve_key
+from ._verify import DEFAULT_LEEWAY, decode_verified, issuer_for, verify_id_token
+
+__all__ = [
+    "DEFAULT_LEEWAY",
+    "JWKSCache",
+    "KeyProvider",
+    "KeySource",
+    "decode_verified",
+    "issuer_for",
+    "jwk_to_key",
+    "keys_from_jwks",
+    "resolve_key",
+    "verify_id_token",
+]
+
+logger = logging.getLogger(__name__)
+
+_LAZY = {"make_bearer_jwt": "gigya_fast.rest.auth"}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise AttributeError(
+            f"module {__name__!r} has no attribute {name!r} ({module_name} is not available)"
+        ) from None
+    value = getattr(module, name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,126 @@
+"""Turning what callers hand us as "the keys" into one RSA public key.
+
+``jwks`` may be a :class:`~gigya_fast.jwt.JWKSCache`, a JWKS document
+(``{"keys": [...]}``, as ``accounts.getJWTPublicKey`` with ``V2=true``
+answers), a mapping ``kid -> key`` (a JWK mapping, a PEM string or an RSA
+public key object), or a callable ``kid -> key | None``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, Mapping, Protocol, Union
+
+from .. import _jose
+from ..errors import UnknownKeyId
+
+__all__ = ["KeySource", "KeyProvider", "jwk_to_key", "keys_from_jwks", "resolve_key", "is_rsa_public_key"]
+
+logger = logging.getLogger(__name__)
+
+#: Anything :func:`resolve_key` accepts as the source of public keys.
+KeySource = Union["KeyProvider", Mapping[str, Any], Callable[[str], Any]]
+
+
+class KeyProvider(Protocol):
+    """Anything with ``get_key(kid, data_center)``, like :class:`~gigya_fast.jwt.JWKSCache`."""
+
+    def get_key(self, kid: str, data_center: str | None = None) -> Any:
+        """The RSA public key for *kid*; raises ``UnknownKeyId`` when there is none."""
+
+
+def is_rsa_public_key(value: object) -> bool:
+    """True when *value* is a ``cryptography`` RSA public key object."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+    except ImportError:  # pragma: no cover - depends on the environment
+        return False
+    return isinstance(value, rsa.RSAPublicKey)
+
+
+def jwk_to_key(jwk: Mapping[str, Any]) -> Any:
+    """The RSA public key of one JWK; ``ValueError`` when it is not an RS256 signing key."""
+    alg = jwk.get("alg")
+    if alg is not None and alg != "RS256":
+        raise ValueError("JWK is not an RS256 key")
+    use = jwk.get("use")
+    if use is not None and use != "sig":
+        raise ValueError("JWK is not a signing key")
+    return _jose.public_key_from_jwk(jwk)
+
+
+def keys_from_jwks(document: object) -> Dict[str, Any]:
+    """``kid -> RSA public key`` for every usable key of a JWKS document.
+
+    Accepts ``{"keys": [...]}``, a bare list of JWKs, or a single JWK with a
+    ``kid`` (the pre-V2 answer). Keys that are not RS256 signing keys or have
+    no ``kid`` are skipped; a document with no usable key at all is an error.
+    """
+    if isinstance(document, Mapping):
+        if "keys" in document:
+            entries = document["keys"]
+        elif "n" in document and "e" in document:
+            entries = [document]
+        else:
+            raise ValueError("JWKS document has no 'keys' member")
+    else:
+        entries = document
+    if not isinstance(entries, (list, tuple)):
+        raise ValueError("JWKS 'keys' must be a list")
+    keys: Dict[str, Any] = {}
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("kid"), str):
+            logger.debug("skipping a JWKS entry without a kid")
+            continue
+        try:
+            keys[entry["kid"]] = jwk_to_key(entry)
+        except ValueError as exc:
+            logger.debug("skipping JWKS entry %s: %s", entry["kid"], exc)
+    if not keys:
+        raise ValueError("JWKS document holds no usable RS256 key")
+    return keys
+
+
+def _coerce_key(value: object) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        try:
+            return jwk_to_key(value)
+        except ValueError:
+            return None
+    if isinstance(value, (str, bytes)):
+        try:
+            return _jose.load_public_key(value)
+        except ValueError:
+            return None
+    if is_rsa_public_key(value):
+        return value
+    return None
+
+
+def resolve_key(jwks: object, kid: str, data_center: str | None = None) -> Any:
+    """The RSA public key for *kid* from any supported key source.
+
+    Raises :class:`~gigya_fast.errors.UnknownKeyId` when the source has no
+    usable key with that id. Errors of the source itself (a failing fetch)
+    propagate unchanged.
+    """
+    get_key = getattr(jwks, "get_key", None)
+    if get_key is not None and callable(get_key) and not isinstance(jwks, Mapping):
+        return get_key(kid, data_center)
+    if isinstance(jwks, Mapping):
+        if isinstance(jwks.get("keys"), (list, tuple)):
+            try:
+                key = keys_from_jwks(jwks).get(kid)
+            except ValueError:
+                key = None
+        else:
+            key = _coerce_key(jwks.get(kid))
+    elif callable(jwks):
+        key = _coerce_key(jwks(kid))
+    else:
+        raise TypeError(f"jwks must be a JWKSCache, a mapping or a callable, not {type(jwks).__name__}")
+    if key is None:
+        raise UnknownKeyId("no public key with the token's kid")
+    return key

@@ -1,0 +1,149 @@
+"""RS256 JWT verification for CDC id_tokens (and the webhook ``X-Gigya-Sig-JWT``).
+
+The algorithm is fixed to RS256 whatever the token's header says, the
+signature is checked before any claim is looked at, and every failure raises
+its own subclass of :class:`~gigya_fast.errors.InvalidTokenError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Dict, Iterable, Tuple, Union
+
+from .. import _jose
+from ..errors import (
+    ExpiredToken,
+    ImmatureToken,
+    InvalidAlgorithm,
+    InvalidAudience,
+    InvalidIssuer,
+    InvalidTokenSignature,
+    MalformedToken,
+)
+from ._keys import resolve_key
+
+__all__ = ["DEFAULT_LEEWAY", "issuer_for", "decode_verified", "verify_id_token"]
+
+logger = logging.getLogger(__name__)
+
+#: Default allowance, in seconds, for clock differences on exp/iat/nbf.
+DEFAULT_LEEWAY = 30.0
+
+#: Longest token accepted before any parsing (CDC id_tokens are ~1-2 KB).
+MAX_TOKEN_LENGTH = 16384
+
+Number = Union[int, float]
+
+
+def issuer_for(api_key: str) -> str:
+    """The ``iss`` CDC puts in tokens of *api_key*: ``https://fidm.gigya.com/jwt/<apiKey>/``."""
+    if not isinstance(api_key, str) or not api_key:
+        raise ValueError("api_key must be a non-empty str")
+    return f"https://fidm.gigya.com/jwt/{api_key}/"
+
+
+def _number_claim(claims: Dict[str, Any], name: str, required: bool) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        if required:
+            raise MalformedToken(f"token has no {name} claim")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise MalformedToken(f"token {name} claim is not a number")
+    return float(value)
+
+
+def _check_number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number")
+    return float(value)
+
+
+def decode_verified(
+    token: object,
+    *,
+    jwks: object,
+    issuer: str,
+    leeway: Number = DEFAULT_LEEWAY,
+    now: Number | None = None,
+    require_exp: bool = True,
+) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """Verify an RS256 compact JWS and its registered time/issuer claims.
+
+    Order: structure, algorithm, key id, key, signature, then ``iss``, ``exp``,
+    ``nbf``/``iat``. Returns ``(header, claims)``.
+    """
+    grace = _check_number("leeway", leeway)
+    if grace < 0:
+        raise ValueError("leeway must not be negative")
+    current = time.time() if now is None else _check_number("now", now)
+    if isinstance(token, str) and len(token) > MAX_TOKEN_LENGTH:
+        raise MalformedToken("token is too long")
+    header, claims, signing_input, signature = _jose.split_token(token)
+    if header.get("alg") != "RS256":
+        raise InvalidAlgorithm("token algorithm must be RS256")
+    if "crit" in header:
+        raise MalformedToken("token header has unsupported critical extensions")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise MalformedToken("token header has no kid")
+    dc = header.get("dc")
+    key = resolve_key(jwks, kid, dc if isinstance(dc, str) else None)
+    if not signature or not _jose.verify_rs256(signing_input, signature, key):
+        raise InvalidTokenSignature("token signature does not verify")
+    if claims.get("iss") != issuer:
+        raise InvalidIssuer("token issuer is not the expected one")
+    exp = _number_claim(claims, "exp", require_exp)
+    if exp is not None and current > exp + grace:
+        raise ExpiredToken("token has expired")
+    nbf = _number_claim(claims, "nbf", False)
+    if nbf is not None and current < nbf - grace:
+        raise ImmatureToken("token is not valid yet (nbf)")
+    iat = _number_claim(claims, "iat", False)
+    if iat is not None and current < iat - grace:
+        raise ImmatureToken("token was issued in the future (iat)")
+    return header, claims
+
+
+def verify_id_token(
+    token: str,
+    *,
+    api_key: str,
+    jwks: object,
+    audience: Union[str, Iterable[str], None] = None,
+    leeway: Number = DEFAULT_LEEWAY,
+    now: Number | None = None,
+    issuer: str | None = None,
+) -> Dict[str, Any]:
+    """Verify a CDC id_token (from ``accounts.getJWT``) and return its claims.
+
+    :param token: the compact JWT.
+    :param api_key: the site's API key; ``iss`` must be
+        ``https://fidm.gigya.com/jwt/<api_key>/`` (or *issuer* when given).
+    :param jwks: a :class:`JWKSCache`, a JWKS document, a ``kid -> key`` mapping
+        or a ``kid -> key`` callable.
+    :param audience: when given, ``aud`` must be (or contain) one of these.
+    :param leeway: seconds of clock difference allowed on ``exp``/``iat``/``nbf``.
+    :param now: the current Unix time (tests); defaults to ``time.time()``.
+
+    RS256 only: the header's ``alg`` is checked, never used to pick an
+    algorithm. Raises :class:`~gigya_fast.errors.MalformedToken`,
+    :class:`~gigya_fast.errors.InvalidAlgorithm`, :class:`~gigya_fast.errors.UnknownKeyId`,
+    :class:`~gigya_fast.errors.InvalidTokenSignature`, :class:`~gigya_fast.errors.InvalidIssuer`,
+    :class:`~gigya_fast.errors.ExpiredToken`, :class:`~gigya_fast.errors.ImmatureToken` or
+    :class:`~gigya_fast.errors.InvalidAudience` (all :class:`~gigya_fast.errors.SignatureError`).
+    """
+    expected_issuer = issuer if issuer is not None else issuer_for(api_key)
+    if audience is not None:
+        accepted = frozenset([audience] if isinstance(audience, str) else audience)
+        if not accepted or not all(isinstance(a, str) for a in accepted):
+            raise ValueError("audience must be a str or a non-empty iterable of str")
+    _, claims = decode_verified(token, jwks=jwks, issuer=expected_issuer, leeway=leeway, now=now)
+    if audience is not None:
+        aud = claims.get("aud")
+        values = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else None
+        if not values or not any(isinstance(v, str) and v in accepted for v in values):
+            raise InvalidAudience("token audience is not the expected one")
+    logger.debug("id_token verified (kid ok, iss ok)")
+    return claims

@@ -1,0 +1,448 @@
+"""``WebhookVerifier``: check CDC webhook signatures, replay window and duplicates.
+
+A notification may carry ``X-Gigya-Sig-Hmac-Sha1`` (base64 HMAC-SHA1 of the
+raw body, keyed with the base64-decoded partner or user-key secret) and, for
+webhooks v2.0, ``X-Gigya-Sig-JWT`` (an RS256 JWT whose ``jti`` is the body's
+nonce and ``sub`` the SHA-256 of the raw body). Every present header whose
+check is configured must verify; the ``require`` policy says which must be
+present. Batches go through the compiled HMAC kernel in one call.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import math
+import time
+from typing import Any, FrozenSet, Iterable, List, Mapping, Tuple, Union
+
+from .._signing import Signer
+from ..errors import ConfigurationError, InvalidTokenError, SignatureError
+from ..jwt._verify import DEFAULT_LEEWAY, decode_verified, issuer_for
+from .dedupe import DedupeStore, MemoryDedupeStore
+from .notification import Notification, body_timestamp, parse_body
+
+__all__ = [
+    "HMAC_HEADER",
+    "JWT_HEADER",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_TOLERANCE",
+    "REQUIRE_POLICIES",
+    "WebhookVerifier",
+    "get_header",
+]
+
+logger = logging.getLogger(__name__)
+
+HMAC_HEADER = "X-Gigya-Sig-Hmac-Sha1"
+JWT_HEADER = "X-Gigya-Sig-JWT"
+_HMAC_LOWER = HMAC_HEADER.lower()
+_JWT_LOWER = JWT_HEADER.lower()
+
+#: Seconds a notification's body timestamp may differ from now.
+DEFAULT_TOLERANCE = 300.0
+#: Largest body accepted (CDC sends at most 100 events per notification).
+DEFAULT_MAX_BODY_BYTES = 1 << 20
+REQUIRE_POLICIES = ("hmac", "jwt", "both", "any")
+
+_VIA_HMAC: FrozenSet[str] = frozenset({"hmac"})
+_VIA_JWT: FrozenSet[str] = frozenset({"jwt"})
+_VIA_BOTH: FrozenSet[str] = frozenset({"hmac", "jwt"})
+_BYTES = {bytes}
+_DICT = {dict}
+_STR = {str}
+_OPENERS = frozenset(b"{,")
+
+Number = Union[int, float]
+Item = Union[Tuple[Any, Any], Any]
+
+# Fixed messages: callers group failures by them and they never carry input.
+_E_HMAC = "X-Gigya-Sig-Hmac-Sha1 does not match the body"
+_E_NO_HMAC = "missing X-Gigya-Sig-Hmac-Sha1 header"
+_E_NO_JWT = "missing X-Gigya-Sig-JWT header"
+_E_NO_SIG = "no signature header"
+_E_TOO_BIG = "body is larger than max_body_bytes"
+_E_EMPTY = "body is empty"
+_E_STALE = "notification timestamp is outside the tolerance window"
+_E_JTI = "webhook JWT jti does not match the body nonce"
+_E_SUB = "webhook JWT sub does not match the SHA-256 of the body"
+
+
+def get_header(headers: Mapping[str, Any], name: str) -> str | None:
+    """Value of header *name* (any case) in *headers*, or None.
+
+    Tries the exact spelling and the lower-case form first (dicts built by
+    frameworks), then scans. ``bytes`` values are decoded as Latin-1.
+    """
+    value = headers.get(name)
+    if value is None:
+        lower = name.lower()
+        value = headers.get(lower)
+        if value is None:
+            for key in headers:
+                if isinstance(key, str) and key.lower() == lower:
+                    value = headers[key]
+                    break
+            else:
+                return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    return None
+
+
+def _body_bytes(body: object) -> bytes:
+    if type(body) is bytes:
+        return body
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError(f"body must be bytes, not {type(body).__name__}")
+
+
+def _unpack(item: object) -> Tuple[object, object]:
+    if isinstance(item, tuple) and len(item) == 2:
+        return item[0], item[1]
+    try:
+        return item.body, item.headers  # type: ignore[attr-defined]
+    except AttributeError:
+        raise TypeError("items must be (body, headers) pairs or have .body and .headers") from None
+
+
+def _sub_matches(sub: object, body: bytes) -> bool:
+    if not isinstance(sub, str) or not sub.isascii():
+        return False
+    digest = hashlib.sha256(body).digest()
+    b64 = base64.urlsafe_b64encode(digest).rstrip(b"=")
+    candidate = sub.encode("ascii")
+    if len(candidate) == 64:
+        return hmac.compare_digest(candidate.lower(), digest.hex().encode("ascii"))
+    return hmac.compare_digest(candidate.rstrip(b"="), b64)
+
+
+class WebhookVerifier:
+    """Verifies CDC webhook notifications.
+
+    :param secret: base64 secret for ``X-Gigya-Sig-Hmac-Sha1`` (partner secret
+        or the secret of the webhook's signing user key).
+    :param api_key: the site's API key; required with *jwks* (``iss`` check).
+    :param jwks: keys for ``X-Gigya-Sig-JWT``: a :class:`~gigya_fast.jwt.JWKSCache`,
+        a JWKS document, a ``kid -> key`` mapping or callable.
+    :param tolerance: seconds the body ``timestamp`` may differ from now;
+        ``None`` turns the replay window off.
+    :param dedupe: store used by :attr:`Notification.new_events`; ``None`` means
+        a fresh :class:`MemoryDedupeStore`, ``False`` means no deduplication.
+    :param require: which signature headers must be present: ``"hmac"``,
+        ``"jwt"``, ``"both"`` or ``"any"``. Default: every configured check.
+    :param leeway: seconds of clock difference allowed on the JWT ``iat``/``exp``.
+    :param max_body_bytes: larger bodies are rejected before any hashing.
+
+    Whatever the policy, every present header whose check is configured must
+    verify. Failures raise :class:`~gigya_fast.errors.SignatureError` (JWT
+    failures its :class:`~gigya_fast.errors.InvalidTokenError` subclasses)
+    with a fixed message naming the check; the secret, signatures and body
+    never appear in messages or logs. Instances are thread-safe.
+    """
+
+    def __init__(
+        self,
+        secret: str | None = None,
+        *,
+        api_key: str | None = None,
+        jwks: object = None,
+        tolerance: Number | None = DEFAULT_TOLERANCE,
+        dedupe: Union[DedupeStore, None, bool] = None,
+        require: str | None = None,
+        leeway: Number = DEFAULT_LEEWAY,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self._signer: Signer | None = None if secret is None else Signer(secret)
+        if jwks is not None:
+            if not api_key:
+                raise ConfigurationError("JWT verification (jwks) needs api_key for the issuer check")
+            from .. import _jose
+
+            _jose._crypto()  # MissingDependencyError now rather than on the first notification
+        self._jwks = jwks
+        self._api_key = api_key
+        self._issuer = issuer_for(api_key) if api_key else None
+        has_hmac, has_jwt = self._signer is not None, jwks is not None
+        if require is None:
+            if not (has_hmac or has_jwt):
+                raise ConfigurationError("WebhookVerifier needs a secret, jwks (with api_key), or both")
+            require = "both" if has_hmac and has_jwt else "hmac" if has_hmac else "jwt"
+        if require not in REQUIRE_POLICIES:
+            raise ConfigurationError(f"require must be one of {', '.join(REQUIRE_POLICIES)}")
+        if require in ("hmac", "both") and not has_hmac:
+            raise ConfigurationError(f"require={require!r} needs a secret")
+        if require in ("jwt", "both") and not has_jwt:
+            raise ConfigurationError(f"require={require!r} needs jwks and api_key")
+        if require == "any" and not (has_hmac or has_jwt):
+            raise ConfigurationError("require='any' needs a secret or jwks")
+        self._require = require
+        self._need_hmac = require in ("hmac", "both")
+        self._need_jwt = require in ("jwt", "both")
+        if tolerance is not None and (
+            isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0
+        ):
+            raise ValueError("tolerance must be a non-negative number or None")
+        self._tolerance = tolerance
+        if isinstance(leeway, bool) or not isinstance(leeway, (int, float)) or leeway < 0:
+            raise ValueError("leeway must be a non-negative number")
+        self._leeway = leeway
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be a positive int")
+        self._max_body = max_body_bytes
+        if dedupe is None or dedupe is True:
+            self._dedupe: DedupeStore | None = MemoryDedupeStore()
+        elif dedupe is False:
+            self._dedupe = None
+        elif isinstance(dedupe, DedupeStore):
+            self._dedupe = dedupe
+        else:
+            raise TypeError("dedupe must be a DedupeStore, None or False")
+        self._ctx_hmac = (_VIA_HMAC, self._dedupe)
+        self._ctx_jwt = (_VIA_JWT, self._dedupe)
+        self._ctx_both = (_VIA_BOTH, self._dedupe)
+
+    def __repr__(self) -> str:
+        checks = [name for name, on in (("hmac", self._signer), ("jwt", self._jwks)) if on is not None]
+        return f"<WebhookVerifier checks={checks} require={self._require!r} tolerance={self._tolerance}>"
+
+    @property
+    def require(self) -> str:
+        """The header policy in force."""
+        return self._require
+
+    @property
+    def checks(self) -> FrozenSet[str]:
+        """The configured checks: ``"hmac"`` (a secret), ``"jwt"`` (jwks + api_key) or both."""
+        return frozenset(name for name, on in (("hmac", self._signer), ("jwt", self._jwks)) if on is not None)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Largest body accepted."""
+        return self._max_body
+
+    @property
+    def dedupe(self) -> DedupeStore | None:
+        """The dedupe store (None when deduplication is off)."""
+        return self._dedupe
+
+    # --- one notification ---------------------------------------------------
+
+    def _prepare(self, body: object, headers: object) -> Tuple[bytes, str | None, str | None]:
+        """Raw body, HMAC header, JWT header; TypeError on wrong types, SignatureError on policy."""
+        raw = _body_bytes(body)
+        if not isinstance(headers, Mapping):
+            raise TypeError(f"headers must be a mapping, not {type(headers).__name__}")
+        if len(raw) > self._max_body:
+            raise SignatureError(_E_TOO_BIG)
+        if not raw:
+            raise SignatureError(_E_EMPTY)
+        sig = get_header(headers, HMAC_HEADER) if self._signer is not None else None
+        token = get_header(headers, JWT_HEADER) if self._jwks is not None else None
+        if sig is not None:
+            sig = sig.strip()
+        if token is not None:
+            token = token.strip()
+        if self._need_hmac and sig is None:
+            raise SignatureError(_E_NO_HMAC)
+        if self._need_jwt and token is None:
+            raise SignatureError(_E_NO_JWT)
+        if sig is None and token is None:
+            raise SignatureError(_E_NO_SIG)
+        return raw, sig, token
+
+    def _check_jwt(self, token: str, body: bytes, data: Mapping[str, Any], now: Number | None) -> None:
+        assert self._issuer is not None
+        _, claims = decode_verified(token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now)
+        nonce = data.get("nonce")
+        jti = claims.get("jti")
+        if (
+            not isinstance(nonce, str)
+            or not isinstance(jti, str)
+            or not hmac.compare_digest(jti.encode("utf-8"), nonce.encode("utf-8"))
+        ):
+            raise InvalidTokenError(_E_JTI)
+        if not _sub_matches(claims.get("sub"), body):
+            raise InvalidTokenError(_E_SUB)
+
+    def _finish(
+        self,
+        raw: bytes,
+        headers: Mapping[str, str],
+        sig: str | None,
+        hmac_ok: bool,
+        token: str | None,
+        now: Number | None,
+    ) -> Notification:
+        if sig is not None and not hmac_ok:
+            raise SignatureError(_E_HMAC)
+        data = None
+        if token is not None:
+            data = parse_body(raw)
+            self._check_jwt(token, raw, data, now)
+        timestamp: Number | None = None
+        if self._tolerance is not None:
+            timestamp = body_timestamp(raw) if data is None else None
+            if timestamp is None:
+                if data is None:
+                    data = parse_body(raw)
+                value = data.get("timestamp")
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise SignatureError("notification body is malformed: no numeric timestamp")
+                timestamp = value
+            current = time.time() if now is None else now
+            if not current - self._tolerance <= timestamp <= current + self._tolerance:
+                raise SignatureError(_E_STALE)
+        ctx = (
+            self._ctx_both
+            if sig is not None and token is not None
+            else self._ctx_hmac
+            if sig is not None
+            else self._ctx_jwt
+        )
+        notification = Notification(raw, headers, ctx)
+        if data is not None:
+            notification._data = data
+        if timestamp is not None:
+            notification._timestamp = timestamp
+        return notification
+
+    def verify(self, body: bytes, headers: Mapping[str, str], *, now: Number | None = None) -> Notification:
+        """Verify one notification and return its :class:`Notification`.
+
+        *body* must be the raw request bytes, *headers* any mapping of header
+        names (case-insensitive) to values. *now* (Unix seconds) replaces the
+        clock for the replay window and JWT times. Raises ``SignatureError``
+        (or a JWT error subclass) naming the failed check; ``TypeError`` for a
+        body that is not bytes or headers that are not a mapping.
+        """
+        raw, sig, token = self._prepare(body, headers)
+        hmac_ok = False
+        if sig is not None:
+            assert self._signer is not None
+            hmac_ok = self._signer.verify_hmacs([raw], [sig])[0]
+        return self._finish(raw, headers, sig, hmac_ok, token, now)
+
+    # --- batches --------------------------------------------------------------
+
+    def verify_many(
+        self, items: Iterable[Item], *, threads: int = 1, now: Number | None = None
+    ) -> List[Union[Notification, SignatureError]]:
+        """Verify many notifications; one result per item, in order.
+
+        *items* are ``(body, headers)`` pairs or objects with ``.body`` and
+        ``.headers``. Every HMAC is checked in one call to the signing kernel
+        (``Signer.verify_hmacs``; the compiled kernel releases the GIL and
+        spreads the work over *threads*). A failing item yields its
+        ``SignatureError`` in its slot (wrong types too) and never affects
+        the others. The outcome is that of :meth:`verify` item by item, with
+        one clock reading (*now*, default ``time.time()``) for the whole batch.
+        """
+        items = items if isinstance(items, list) else list(items)
+        if now is None:
+            now = time.time()
+        if self._jwks is None and self._need_hmac:
+            results = self._verify_many_fast(items, threads, now)
+            if results is not None:
+                return results
+        return self._verify_many_general(items, threads, now)
+
+    def _verify_many_general(
+        self, items: List[Item], threads: int, now: Number
+    ) -> List[Union[Notification, SignatureError]]:
+        n = len(items)
+        results: List[Union[Notification, SignatureError, None]] = [None] * n
+        prepared: List[Tuple[bytes, Any, str | None, str | None] | None] = [None] * n
+        bodies: List[bytes] = []
+        sigs: List[str | None] = []
+        for i, item in enumerate(items):
+            try:
+                body, headers = _unpack(item)
+                raw, sig, token = self._prepare(body, headers)
+            except SignatureError as exc:
+                results[i] = exc
+                continue
+            except TypeError as exc:
+                results[i] = SignatureError(f"invalid item: {exc}")
+                continue
+            prepared[i] = (raw, headers, sig, token)
+            if sig is not None:
+                bodies.append(raw)
+                sigs.append(sig)
+        verdicts = iter(self._signer.verify_hmacs(bodies, sigs, threads=threads) if self._signer is not None else ())
+        for i, entry in enumerate(prepared):
+            if entry is None:
+                continue
+            raw, headers, sig, token = entry
+            ok = next(verdicts) if sig is not None else False
+            try:
+                results[i] = self._finish(raw, headers, sig, ok, token, now)
+            except SignatureError as exc:
+                results[i] = exc
+        return results  # type: ignore[return-value]
+
+    def _verify_many_fast(
+        self, items: List[Item], threads: int, now: Number
+    ) -> List[Union[Notification, SignatureError]] | None:
+        """HMAC-only happy path: the checks of _prepare/_finish done over whole lists.
+
+        Returns None (caller takes the general path) as soon as any item is not
+        a (bytes, dict) pair with a str signature header and a body of
+        acceptable size, so the outcome never differs from the general path.
+        """
+        try:
+            bodies = [body for body, _ in items]
+            heads = [headers for _, headers in items]
+        except (TypeError, ValueError):
+            return None
+        if not items or set(map(type, bodies)) != _BYTES or set(map(type, heads)) != _DICT:
+            return None
+        sigs = [headers.get(HMAC_HEADER) for headers in heads]
+        if set(map(type, sigs)) != _STR:
+            sigs = [headers.get(HMAC_HEADER, headers.get(_HMAC_LOWER)) for headers in heads]
+            if set(map(type, sigs)) != _STR:
+                return None
+        sizes = list(map(len, bodies))
+        if max(sizes) > self._max_body or min(sizes) == 0:
+            return None
+        sigs = list(map(str.strip, sigs))
+        assert self._signer is not None
+        verdicts = self._signer.verify_hmacs(bodies, sigs, threads=threads)
+        ctx = self._ctx_hmac
+        tolerance = self._tolerance
+        if tolerance is None:
+            return [
+                Notification(body, headers, ctx) if ok else SignatureError(_E_HMAC)
+                for body, headers, ok in zip(bodies, heads, verdicts)
+            ]
+        # Replay window as integer bounds, compared on the timestamp's digits:
+        # equal-length digit strings order like the numbers they spell.
+        low, high = math.ceil(now - tolerance), math.floor(now + tolerance)
+        low_digits, high_digits = b"%d" % low, b"%d" % high
+        width = len(low_digits) if low > 0 and len(low_digits) == len(high_digits) else -1
+        results: List[Union[Notification, SignatureError]] = []
+        append = results.append
+        for body, headers, sig, ok in zip(bodies, heads, sigs, verdicts):
+            if not ok:
+                append(SignatureError(_E_HMAC))
+                continue
+            # Inline form of body_timestamp() for compact bodies ending ,"timestamp":N}
+            j = body.rfind(b'"timestamp":', len(body) - 40)
+            if j > 0 and body[-1] == 125 and body[j - 1] in _OPENERS:
+                digits = body[j + 12 : -1]
+                if len(digits) == width and digits.isdigit():
+                    if low_digits <= digits <= high_digits:
+                        append(Notification(body, headers, ctx))
+                    else:
+                        append(SignatureError(_E_STALE))
+                    continue
+            try:
+                append(self._finish(body, headers, sig, True, None, now))
+            except SignatureError as exc:
+                append(exc)
+        return results

@@ -209,7 +209,8 @@ def main(argv: List[str] | None = None) -> int:
     """Build and test the matrix; returns 0 when every wheel is compiled and every test passes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--python", action="append", help="interpreter to test (repeatable); default 3.9-3.13")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "gigya_fast_wheels", help="work directory")
+    default_work = Path(tempfile.gettempdir()) / "gigya_fast_wheels"
+    parser.add_argument("--work", type=Path, default=default_work, help="work directory")
     parser.add_argument("--no-isolation", action="store_true", help="build the sdist without build isolation")
     parser.add_argument("--pytest-args", default="", help="extra pytest arguments, e.g. '-x -k kernels'")
     args = parser.parse_args(argv)

@@ -1,0 +1,38 @@
+"""The README's main job, ``gigya-fast demo``, end to end (small)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from gigya_fast.cli import main
+
+
+def test_demo_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["demo", "--accounts", "12", "--page-size", "5", "--workers", "3"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "PASSED: 7 checks" in out
+    assert "12 results in 3 pages" in out
+    assert "12 created + 12 updated events, 0 invalid" in out
+
+
+def test_demo_plain_http_without_jwt_checks_still_signs(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["demo", "--accounts", "3", "--plain-http"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "(plain HTTP)" in out
+
+
+def test_demo_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--accounts", "0"]) == 2
+
+
+def test_console_entry_point_runs() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gigya_fast", "info"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0
+    assert "implementation:" in proc.stdout

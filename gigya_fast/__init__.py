@@ -6,7 +6,9 @@ available, pure Python otherwise; ``IMPLEMENTATION`` says which is in use.
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
 from ._signing import (
     IMPLEMENTATION,
@@ -40,7 +42,34 @@ from .errors import (
     TransportError,
 )
 
+if TYPE_CHECKING:
+    from .rest import Client, Response
+    from .webhooks import Notification, WebhookVerifier
+
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# Imported on first use, so that code needing only the kernels does not pay
+# for urllib3 and the client at import time.
+_LAZY = {
+    "Client": "gigya_fast.rest",
+    "Response": "gigya_fast.rest",
+    "WebhookVerifier": "gigya_fast.webhooks",
+    "Notification": "gigya_fast.webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",
@@ -56,6 +85,10 @@ __all__ = [
     "get_dynamic_session_signature",
     "get_dynamic_session_signature_user_signed",
     "kernel_info",
+    "Client",
+    "Response",
+    "WebhookVerifier",
+    "Notification",
     "GigyaError",
     "InvalidSecretError",
     "SignatureError",

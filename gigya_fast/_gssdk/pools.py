@@ -19,7 +19,7 @@ import contextlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Tuple, Union
+from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from ..rest import Client
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ClientConfig",
     "MAX_CLIENTS",
+    "POOL_MAXSIZE",
     "get_client",
     "clear",
     "cached_count",
@@ -36,6 +37,8 @@ __all__ = [
 
 #: Most clients kept at once (distinct configurations beyond this evict the least recently used).
 MAX_CLIENTS = 64
+#: Idle keep-alive connections each client keeps per host (threads beyond this still work, on extra connections).
+POOL_MAXSIZE = 32
 
 PemOrPath = Union[str, bytes]
 
@@ -51,7 +54,8 @@ class ClientConfig:
     base_url: str | None = None
     proxy_url: str | None = None
     ca_certs: str | None = None
-    client_cert: Tuple[PemOrPath, PemOrPath | None] | None = field(default=None, repr=False)
+    client_cert: PemOrPath | None = field(default=None, repr=False)
+    client_key: PemOrPath | None = field(default=None, repr=False)
 
 
 _lock = threading.Lock()
@@ -80,10 +84,12 @@ def _build(config: ClientConfig) -> Client:
         secret=config.secret,
         user_key=config.user_key,
         client_cert=config.client_cert,
+        client_key=config.client_key,
         data_center=config.api_domain or "us1",
         base_url=config.base_url,
         proxy_url=config.proxy_url,
         ca_certs=config.ca_certs,
+        pool_maxsize=POOL_MAXSIZE,
     )
 
 

@@ -24,7 +24,9 @@ import os
 from typing import Any, Mapping, Union
 
 from .._signing import serialize_value
-from ..errors import GigyaError, RequestTimeoutError
+from ..errors import ConfigurationError, GigyaError, RequestTimeoutError
+from ..rest.prepare import RESERVED_PARAMS
+from ..rest.routing import resolve_api_domain
 from . import pools
 from .gsobject import GSObject
 from .oauth import build_qs, calc_oauth1_base_string, get_oauth1_signature, url_encode
@@ -46,27 +48,21 @@ Params = Union[None, str, bytes, Mapping[str, Any]]
 PemOrPath = Union[str, bytes]
 
 
-def _split_method(api_method: str) -> tuple[str, str]:
-    """``(namespace, "namespace.method")``; a method without a dot is in ``socialize``."""
+def _split_method(api_method: str) -> str:
+    """``namespace.method`` without a leading slash; a method without a dot is in ``socialize``."""
     method = api_method.strip().lstrip("/")
-    if "." not in method:
-        method = "socialize." + method
-    return method.split(".", 1)[0], method
+    return method if "." in method else "socialize." + method
 
 
 def _domain(api_domain: str | None) -> str:
-    """Full API domain: ``None``/empty -> us1, a short name like ``eu1`` -> ``eu1.gigya.com``."""
+    """Full API domain: ``None``/empty -> us1, short names (``eu1``, ``cn1``) expanded."""
     domain = (api_domain or "").strip().strip("/")
     if not domain:
         return DEFAULT_API_DOMAIN
-    if "." not in domain:
-        return "cn1.sapcdm.cn" if domain.lower() == "cn1" else domain.lower() + ".gigya.com"
-    return domain.lower()
-
-
-def _mtls_host(domain: str) -> str:
-    label = domain.lstrip(".").split(".", 1)[0]
-    return f"mtls.{label or 'us1'}.gigya.com"
+    try:
+        return resolve_api_domain(domain)
+    except (ConfigurationError, TypeError):
+        return domain.lower()  # kept as given: send() reports it as a 500000 failure
 
 
 def _proxy_url(proxy: str | None) -> str | None:
@@ -184,38 +180,34 @@ class GSRequest:
 
     # --- sending -----------------------------------------------------------------
 
-    def _url(self, namespace: str, method: str) -> str:
-        if self._base_url:
-            return f"{self._base_url}/{method}"
-        if self._cert_file is not None:
-            return f"https://{_mtls_host(self._api_domain)}/{method}"
-        scheme = "https" if self._use_https else "http"
-        return f"{scheme}://{namespace}.{self._api_domain}/{method}"
-
-    def _config(self, api_key: str, namespace: str) -> pools.ClientConfig:
+    def _config(self, api_key: str, method: str) -> pools.ClientConfig:
         base_url = self._base_url
         if base_url is None and not self._use_https and self._cert_file is None:
             # Plain HTTP to CDC itself: one client per namespace host.
-            base_url = f"http://{namespace}.{self._api_domain}"
-        cert = None if self._cert_file is None else (self._cert_file, self._key_file)
+            base_url = f"http://{method.split('.', 1)[0].lower()}.{self._api_domain}"
+        mtls = self._cert_file is not None
         return pools.ClientConfig(
             api_key=api_key,
-            secret=None if cert is not None else self._secret,
-            user_key=None if cert is not None else self._user_key,
+            secret=None if mtls else self._secret,
+            user_key=None if mtls else self._user_key,
             api_domain=self._api_domain,
             base_url=base_url,
             proxy_url=self._proxy,
             ca_certs=pools.get_ca_certs_path(),
-            client_cert=cert,
+            client_cert=self._cert_file,
+            client_key=self._key_file,
         )
 
     def send(self, timeout: float | None = None) -> GSResponse:
         """Send the request and return a :class:`GSResponse`; never raises for API or network errors.
 
         *timeout* is in **milliseconds** (as in the original); ``None`` uses the
-        client default. A missing API key or method answers 400002 and a missing
-        CA file 400003, both without a network call; no answer in time gives
-        504002 ``"Request Timeout"``; any other failure 500000.
+        client default (10 s to connect, 60 s to read). The request is sent
+        once: no back-off retries (a request CDC refused unexecuted because of
+        clock skew, 403002, or a wrong data center, 301001, is re-signed and
+        re-sent by the client). A missing API key or method answers 400002 and a
+        missing CA file 400003, both without a network call; no answer in time
+        gives 504002 ``"Request Timeout"``; any other failure 500000.
         """
         trace = TraceLog()
         method_name = self._method or ""
@@ -226,7 +218,12 @@ class GSRequest:
         trace.add("apiKey", api_key)
         if self._user_key:
             trace.add("userKey", self._user_key)
+        ignored = sorted(RESERVED_PARAMS.intersection(params))
+        for name in ignored:
+            del params[name]
         trace.add("params", params)
+        if ignored:
+            trace.add("ignoredParams", ",".join(ignored))
 
         def fail(code: int, message: str) -> GSResponse:
             trace.add("errorCode", code)
@@ -237,9 +234,7 @@ class GSRequest:
             return fail(MISSING_PARAMETER, "Missing required parameter: apiMethod")
         if not api_key:
             return fail(MISSING_PARAMETER, "Missing required parameter: apiKey")
-        namespace, method = _split_method(method_name)
-        url = self._url(namespace, method)
-        trace.add("URL", url)
+        method = _split_method(method_name)
         ca_path = pools.get_ca_certs_path()
         if ca_path is not None and not os.path.isfile(ca_path):
             return fail(NO_CA_FILE, f"CA certificates file not found: {ca_path}")
@@ -255,12 +250,15 @@ class GSRequest:
             timeout_s = timeout / 1000.0
             trace.add("timeout", timeout)
         try:
-            client = pools.get_client(self._config(api_key, namespace))
-            answer = client.call(method, params, raise_on_error=False, timeout=timeout_s)
+            client = pools.get_client(self._config(api_key, method))
+            trace.add("URL", client.url_for(method))
+            answer = client.call(method, params, raise_on_error=False, retry=False, timeout=timeout_s)
         except RequestTimeoutError:
             return fail(REQUEST_TIMEOUT, TIMEOUT_MESSAGE)
         except GigyaError as exc:
-            return fail(GENERAL_FAILURE, str(exc) or type(exc).__name__)
+            # Configuration errors may carry the original's code (400003 bad CA file, 403006 secret over HTTP).
+            code = exc.error_code if isinstance(exc, ConfigurationError) and exc.error_code else GENERAL_FAILURE
+            return fail(code, str(exc.error_message or exc) or type(exc).__name__)
         except Exception as exc:  # the original turned every failure into 500000
             return fail(GENERAL_FAILURE, f"{type(exc).__name__}: {exc}")
         trace.add("errorCode", answer.error_code)
@@ -273,6 +271,7 @@ class GSRequest:
             errorCode=answer.error_code,
             errorMessage=answer.error_message,
             traceLog=trace,
+            errorDetails=answer.error_details,
         )
 
     def __repr__(self) -> str:

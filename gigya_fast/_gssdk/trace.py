@@ -2,8 +2,10 @@
 
 The original GSSDK.py logged the secret and the signature. Here every value
 whose key is in :data:`REDACTED_KEYS` (compared case-insensitively) is
-replaced by ``***``, at any depth of nested objects, and the secret, the
-signature, bearer tokens and private keys are never added to the trace at all.
+replaced by ``***``, at any depth of nested objects: request signatures,
+secrets, passwords, tokens, session secrets and the UID/friendship signatures
+of responses. The secret and the request signature are never even handed to
+the trace (the client signs after the trace is written).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ REDACTED = "***"
 REDACTED_KEYS = frozenset(
     {
         "sig",
+        "signature",
+        "uidsignature",
+        "friendshipsignature",
         "secret",
         "secretkey",
         "client_secret",
@@ -38,6 +43,7 @@ REDACTED_KEYS = frozenset(
         "sessionsecret",
         "sessiontoken",
         "cookie",
+        "cookievalue",
     }
 )
 

@@ -1,5 +1,8 @@
 """Locks the public API: each public module's ``__all__`` and the kernel twins' names.
 
+Locked modules: gigya_fast, gigya_fast.errors, gigya_fast.rest, gigya_fast.testing,
+gigya_fast.webhooks, gigya_fast.jwt, gigya_fast.GSSDK, and the kernel selector.
+
 Changing a public export list is an API change: update the lock here together
 with CHANGELOG.md. The compiled kernels, the pure-Python twin and the ``.pyi``
 stub must expose the same names (and the stub the same signatures).
@@ -85,6 +88,10 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "get_dynamic_session_signature",
             "get_dynamic_session_signature_user_signed",
             "kernel_info",
+            "Client",
+            "Response",
+            "WebhookVerifier",
+            "Notification",
             "GigyaError",
             "InvalidSecretError",
             "SignatureError",
@@ -102,6 +109,81 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
         }
     ),
     "gigya_fast.errors": _ERRORS,
+    "gigya_fast.rest": frozenset(
+        {
+            "Client",
+            "Response",
+            "RetryPolicy",
+            "CallSpec",
+            "DEFAULT_TIMEOUT",
+            "DATA_CENTERS",
+            "make_bearer_jwt",
+            "resolve_api_domain",
+            "is_read_method",
+            "read_response",
+            "PreparedRequest",
+            "RequestBuilder",
+            "Clock",
+            "new_nonce",
+        }
+    ),
+    "gigya_fast.testing": frozenset(
+        {
+            "LocalCDC",
+            "HOST",
+            "RecordedRequest",
+            "Fault",
+            "FaultPlan",
+            "MALFORMED_KINDS",
+            "Webhook",
+            "Delivery",
+            "EVENT_TYPES",
+            "CDCError",
+        }
+    ),
+    "gigya_fast.webhooks": frozenset(
+        {
+            "DEFAULT_DEDUPE_TTL",
+            "DEFAULT_MAX_BODY_BYTES",
+            "DEFAULT_TOLERANCE",
+            "HMAC_HEADER",
+            "JWT_HEADER",
+            "REQUIRE_POLICIES",
+            "DedupeStore",
+            "Event",
+            "MemoryDedupeStore",
+            "Notification",
+            "RedisDedupeStore",
+            "WebhookVerifier",
+            "get_header",
+        }
+    ),
+    "gigya_fast.jwt": frozenset(
+        {
+            "DEFAULT_LEEWAY",
+            "JWKSCache",
+            "KeyProvider",
+            "KeySource",
+            "decode_verified",
+            "issuer_for",
+            "jwk_to_key",
+            "keys_from_jwks",
+            "resolve_key",
+            "verify_id_token",
+        }
+    ),
+    "gigya_fast.GSSDK": frozenset(
+        {
+            "GSRequest",
+            "GSResponse",
+            "GSObject",
+            "GSException",
+            "GSKeyNotFoundException",
+            "SigUtils",
+            "DEFAULT_API_DOMAIN",
+            "DEFAULT_SIGNATURE_EXPIRATION",
+        }
+    ),
     "gigya_fast._signing": _KERNEL_NAMES,
 }
 

@@ -1,0 +1,64 @@
+/* gigya_fast C core: batch verification of many signatures, optionally on native threads.
+ * Everything here runs without the Python GIL: inputs are plain C buffers prepared by the
+ * caller, which keeps them alive until the call returns. */
+#ifndef GF_BATCH_H
+#define GF_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gf_hmac.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Upper bound on worker threads for one call; more are clamped (results do not change). */
+#define GF_MAX_THREADS 64
+/* Fewer items than this per thread is not worth a thread. */
+#define GF_MIN_ITEMS_PER_THREAD 256
+
+/* One UIDSignature check: HMAC over ts + "_" + uid compared with sig. */
+typedef struct {
+    const char *ts;
+    const char *uid;
+    const char *sig;      /* ASCII candidate, NULL when it cannot match */
+    size_t ts_len;
+    size_t uid_len;
+    size_t sig_len;
+    uint8_t check;        /* 1: compute and compare; 0: result is already final */
+    uint8_t result;
+    char tsbuf[22];       /* room for the decimal text of an integer timestamp */
+} gf_uid_item;
+
+/* One webhook-style check: HMAC over msg compared with sig. */
+typedef struct {
+    const uint8_t *msg;
+    const char *sig;      /* ASCII candidate, NULL when it cannot match */
+    size_t len;
+    size_t sig_len;
+    uint8_t result;
+} gf_msg_item;
+
+typedef void (*gf_range_fn)(void *ctx, size_t begin, size_t end);
+
+/* Run fn over [0, n) split in contiguous ranges over up to `threads` threads (the caller's
+ * thread takes the first range). A thread that cannot be started has its range run by the
+ * caller, so the work is always complete. */
+void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads);
+
+/* The number of threads gf_parallel_for really uses for n items. */
+size_t gf_effective_threads(size_t n, size_t threads);
+
+/* base64(HMAC-SHA1(key, msg)) == sig, in constant time for equal lengths. */
+int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
+                        size_t sig_len);
+
+void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
+void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GF_BATCH_H */

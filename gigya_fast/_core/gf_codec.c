@@ -1,0 +1,161 @@
+/* gigya_fast C core: base64, percent-encoding, constant-time compare. */
+#include "gf_codec.h"
+
+static const char gf_b64_alphabet[64] = {
+    'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P',
+    'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'a', 'b', 'c', 'd', 'e', 'f',
+    'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v',
+    'w', 'x', 'y', 'z', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', '/'};
+
+size_t gf_b64_encode(const uint8_t *in, size_t n, char *out)
+{
+    char *o = out;
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | (uint32_t)in[i + 2];
+        *o++ = gf_b64_alphabet[(v >> 18) & 63];
+        *o++ = gf_b64_alphabet[(v >> 12) & 63];
+        *o++ = gf_b64_alphabet[(v >> 6) & 63];
+        *o++ = gf_b64_alphabet[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        *o++ = gf_b64_alphabet[(v >> 18) & 63];
+        *o++ = gf_b64_alphabet[(v >> 12) & 63];
+        *o++ = '=';
+        *o++ = '=';
+    } else if (n - i == 2) {
+        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
+        *o++ = gf_b64_alphabet[(v >> 18) & 63];
+        *o++ = gf_b64_alphabet[(v >> 12) & 63];
+        *o++ = gf_b64_alphabet[(v >> 6) & 63];
+        *o++ = '=';
+    }
+    return (size_t)(o - out);
+}
+
+/* 0..63 for alphabet symbols, 64 for anything else. */
+static int gf_b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '+') {
+        return 62;
+    }
+    if (c == '/') {
+        return 63;
+    }
+    return 64;
+}
+
+int gf_b64_decode_strict(const char *in, size_t n, uint8_t *out, size_t *outlen)
+{
+    size_t i, o = 0;
+    *outlen = 0;
+    if (n % 4) {
+        return GF_B64_BAD_LENGTH;
+    }
+    for (i = 0; i < n; i += 4) {
+        int v0 = gf_b64_value((unsigned char)in[i]);
+        int v1 = gf_b64_value((unsigned char)in[i + 1]);
+        int v2 = gf_b64_value((unsigned char)in[i + 2]);
+        int v3 = gf_b64_value((unsigned char)in[i + 3]);
+        int last = (i + 4 == n);
+        if (v0 == 64 || v1 == 64) {
+            return GF_B64_BAD_CHAR;
+        }
+        if (v2 == 64 || v3 == 64) {
+            /* only "xx==" or "xxx=" in the final group */
+            if (!last) {
+                return GF_B64_BAD_CHAR;
+            }
+            if (v2 == 64) {
+                if (in[i + 2] != '=' || in[i + 3] != '=') {
+                    return GF_B64_BAD_CHAR;
+                }
+                out[o++] = (uint8_t)((v0 << 2) | (v1 >> 4));
+            } else {
+                if (in[i + 3] != '=') {
+                    return GF_B64_BAD_CHAR;
+                }
+                out[o++] = (uint8_t)((v0 << 2) | (v1 >> 4));
+                out[o++] = (uint8_t)(((v1 & 15) << 4) | (v2 >> 2));
+            }
+            break;
+        }
+        out[o++] = (uint8_t)((v0 << 2) | (v1 >> 4));
+        out[o++] = (uint8_t)(((v1 & 15) << 4) | (v2 >> 2));
+        out[o++] = (uint8_t)(((v2 & 3) << 6) | v3);
+    }
+    *outlen = o;
+    return GF_B64_OK;
+}
+
+/* Unreserved bytes of RFC 3986: A-Z a-z 0-9 - . _ ~ */
+static const uint8_t gf_unreserved[256] = {
+    /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x20 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+    /* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    /* 0x40 */ 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x50 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    /* 0x60 */ 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+    /* 0x80-0xFF: never */
+};
+
+int gf_pct_unreserved(uint8_t c)
+{
+    return gf_unreserved[c];
+}
+
+size_t gf_pct_encoded_len(const uint8_t *in, size_t n)
+{
+    size_t i, extra = 0;
+    for (i = 0; i < n; i++) {
+        extra += (size_t)(1 - gf_unreserved[in[i]]);
+    }
+    return n + 2 * extra;
+}
+
+size_t gf_pct_encode(const uint8_t *in, size_t n, char *out)
+{
+    static const char hex[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                 '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
+    char *o = out;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint8_t c = in[i];
+        if (gf_unreserved[c]) {
+            *o++ = (char)c;
+        } else {
+            o[0] = '%';
+            o[1] = hex[c >> 4];
+            o[2] = hex[c & 15];
+            o += 3;
+        }
+    }
+    return (size_t)(o - out);
+}
+
+int gf_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
+{
+    const volatile uint8_t *x = (const volatile uint8_t *)a;
+    const volatile uint8_t *y = (const volatile uint8_t *)b;
+    uint8_t diff = 0;
+    size_t i;
+    if (alen != blen) {
+        return 0;
+    }
+    for (i = 0; i < alen; i++) {
+        diff |= (uint8_t)(x[i] ^ y[i]);
+    }
+    return diff == 0;
+}

@@ -1,0 +1,78 @@
+/* gigya_fast C core: HMAC-SHA1 with precomputed midstates. */
+#include "gf_hmac.h"
+
+#include <string.h>
+
+static const uint32_t gf_sha1_iv[5] = {0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u};
+
+void gf_hmac_init(gf_hmac_key *key, const uint8_t *secret, size_t len, gf_sha1_compress_fn fn)
+{
+    uint8_t block[GF_SHA1_BLOCK_SIZE];
+    uint8_t pad[GF_SHA1_BLOCK_SIZE];
+    size_t i;
+
+    key->compress = fn ? fn : gf_sha1_active();
+    memset(block, 0, sizeof(block));
+    if (len > GF_SHA1_BLOCK_SIZE) {
+        gf_sha1(secret, len, block, key->compress);
+    } else if (len) {
+        memcpy(block, secret, len);
+    }
+    for (i = 0; i < GF_SHA1_BLOCK_SIZE; i++) {
+        pad[i] = (uint8_t)(block[i] ^ 0x36u);
+    }
+    memcpy(key->inner, gf_sha1_iv, sizeof(gf_sha1_iv));
+    key->compress(key->inner, pad, 1);
+    for (i = 0; i < GF_SHA1_BLOCK_SIZE; i++) {
+        pad[i] = (uint8_t)(block[i] ^ 0x5Cu);
+    }
+    memcpy(key->outer, gf_sha1_iv, sizeof(gf_sha1_iv));
+    key->compress(key->outer, pad, 1);
+    gf_wipe(block, sizeof(block));
+    gf_wipe(pad, sizeof(pad));
+}
+
+void gf_hmac_begin(const gf_hmac_key *key, gf_sha1_ctx *ctx)
+{
+    memcpy(ctx->h, key->inner, sizeof(key->inner));
+    ctx->used = 0;
+    ctx->total = GF_SHA1_BLOCK_SIZE;
+    ctx->compress = key->compress;
+}
+
+void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_DIGEST_SIZE])
+{
+    /* The outer hash is always one block: 64 key bytes already absorbed, then the 20-byte
+     * inner digest, 0x80, zeros and the bit length (64 + 20) * 8 = 672. */
+    uint8_t block[GF_SHA1_BLOCK_SIZE];
+    uint32_t state[5];
+    int i;
+
+    gf_sha1_final(ctx, block);
+    block[20] = 0x80;
+    memset(block + 21, 0, GF_SHA1_BLOCK_SIZE - 21);
+    block[62] = (uint8_t)(672 >> 8);
+    block[63] = (uint8_t)(672 & 0xFF);
+    memcpy(state, key->outer, sizeof(state));
+    key->compress(state, block, 1);
+    for (i = 0; i < 5; i++) {
+        out[4 * i] = (uint8_t)(state[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(state[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(state[i] >> 8);
+        out[4 * i + 3] = (uint8_t)state[i];
+    }
+}
+
+void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE])
+{
+    gf_sha1_ctx ctx;
+    gf_hmac_begin(key, &ctx);
+    gf_sha1_update(&ctx, msg, len);
+    gf_hmac_end(key, &ctx, out);
+}
+
+void gf_hmac_wipe(gf_hmac_key *key)
+{
+    gf_wipe(key->inner, sizeof(key->inner));
+    gf_wipe(key->outer, sizeof(key->outer));
+}

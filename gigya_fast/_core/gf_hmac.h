@@ -1,0 +1,35 @@
+/* gigya_fast C core: HMAC-SHA1 (RFC 2104) from cached inner/outer midstates. */
+#ifndef GF_HMAC_H
+#define GF_HMAC_H
+
+#include "gf_sha1.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    uint32_t inner[5];  /* SHA-1 state after the block key ^ ipad */
+    uint32_t outer[5];  /* SHA-1 state after the block key ^ opad */
+    gf_sha1_compress_fn compress;
+} gf_hmac_key;
+
+/* Derive the midstates; keys longer than 64 bytes are hashed first. fn NULL: active backend. */
+void gf_hmac_init(gf_hmac_key *key, const uint8_t *secret, size_t len, gf_sha1_compress_fn fn);
+
+/* Start a message: ctx continues from the inner midstate. */
+void gf_hmac_begin(const gf_hmac_key *key, gf_sha1_ctx *ctx);
+
+/* Finish a message started with gf_hmac_begin. */
+void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_DIGEST_SIZE]);
+
+/* One-shot HMAC of a contiguous message. */
+void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE]);
+
+void gf_hmac_wipe(gf_hmac_key *key);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GF_HMAC_H */

@@ -43,14 +43,22 @@ def _extensions():
         compile_args = ["/O2"]
     else:
         compile_args = ["-O3", "-fno-strict-aliasing"]
+    link_args = []
     if _flag("GIGYA_FAST_SANITIZE"):
         compile_args = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined"]
+        link_args = ["-fsanitize=address,undefined"]
+    if os.name != "nt":
+        # the batch kernels start native threads (pthreads); Windows uses Win32 threads
+        compile_args = compile_args + ["-pthread"]
+        link_args = link_args + ["-pthread"]
     ext = Extension(
         "gigya_fast._signing_c",
         sources=[pyx if cythonize else generated] + CORE_SOURCES,
         include_dirs=[CORE],
+        depends=[os.path.join(CORE, name) for name in sorted(os.listdir(os.path.join(HERE, CORE)))]
+        if os.path.isdir(os.path.join(HERE, CORE)) else [],
         extra_compile_args=compile_args,
-        extra_link_args=["-fsanitize=address,undefined"] if _flag("GIGYA_FAST_SANITIZE") else [],
+        extra_link_args=link_args,
     )
     if cythonize is None:
         return [ext]

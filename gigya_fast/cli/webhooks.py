@@ -1,0 +1,246 @@
+"""``gigya-fast webhooks verify FILE``: verify recorded webhook notifications.
+
+Input: JSON lines ``{"headers": {...}, "body": "<raw body text>"}`` (or
+``"body_b64"`` for bodies that are not UTF-8); ``-`` reads stdin. The secret
+comes from an environment variable (``--secret-env``, default
+``GIGYA_SECRET``), never from the command line. Prints a summary (valid,
+invalid by reason, duplicate events); ``--format jsonl`` also writes one
+result per line. Exit status: 0 when every notification verified, 1 when
+some did not, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from typing import IO, Any, Dict, Iterator, List, Tuple
+
+from ..errors import InvalidSecretError, SignatureError
+from ..webhooks import MemoryDedupeStore, Notification, WebhookVerifier
+
+__all__ = ["register", "run", "verify_file"]
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 4096
+_PROGRESS_MIN_BYTES = 1 << 20
+_UNREADABLE = "unreadable line (expected JSON with headers and body)"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``webhooks`` subcommand (with its ``verify`` action)."""
+    parser = subparsers.add_parser("webhooks", help="verify recorded webhook notifications")
+    actions = parser.add_subparsers(dest="webhooks_command", metavar="ACTION")
+    verify = actions.add_parser("verify", help="verify a JSON-lines file of recorded notifications")
+    verify.add_argument("file", metavar="FILE", help='JSON lines {"headers": {...}, "body": "..."}; - for stdin')
+    verify.add_argument(
+        "--secret-env", default="GIGYA_SECRET", metavar="VAR", help="environment variable holding the base64 secret"
+    )
+    verify.add_argument("--threads", type=int, default=1, metavar="N", help="threads for the HMAC kernel")
+    verify.add_argument(
+        "--format", choices=("text", "jsonl"), default="text", help="jsonl: also write one result per input line"
+    )
+    verify.add_argument("--output", metavar="FILE", help="write results/summary here instead of stdout")
+    verify.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="also reject notifications whose timestamp is this far from now (off by default: recordings are old)",
+    )
+    progress = verify.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show progress")
+    progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
+    verify.set_defaults(func=run, webhooks_parser=parser)
+
+
+def _item(line: bytes) -> Tuple[bytes, Dict[str, str]] | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    headers = record.get("headers")
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        return None
+    body = record.get("body")
+    if isinstance(body, str):
+        return body.encode("utf-8"), headers
+    encoded = record.get("body_b64")
+    if isinstance(encoded, str):
+        try:
+            return base64.b64decode(encoded, validate=True), headers
+        except (binascii.Error, ValueError):
+            return None
+    return None
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[List[Tuple[int, bytes]]]:
+    chunk: List[Tuple[int, bytes]] = []
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        chunk.append((number, line))
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Progress:
+    """A one-line progress bar on stderr, by bytes read."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.done = total, enabled and total > 0, 0
+
+    def advance(self, nbytes: int, lines: int) -> None:
+        self.done += nbytes
+        if self.enabled:
+            fraction = min(1.0, self.done / self.total)
+            filled = int(fraction * 30)
+            bar = "#" * filled + "." * (30 - filled)
+            sys.stderr.write(f"\rverifying {fraction * 100:3.0f}% [{bar}] {lines} lines")
+            sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def verify_file(
+    stream: IO[bytes],
+    verifier: WebhookVerifier,
+    *,
+    threads: int = 1,
+    results: IO[str] | None = None,
+    progress: _Progress | None = None,
+) -> Dict[str, Any]:
+    """Verify every line of *stream*; return the summary (and write per-line results to *results*)."""
+    valid = duplicates = total = 0
+    reasons: Counter[str] = Counter()
+    for chunk in _chunks(stream):
+        items: List[Tuple[bytes, Dict[str, str]]] = []
+        slots: List[int] = []
+        outcomes: List[Notification | SignatureError | None] = [None] * len(chunk)
+        for index, (_, line) in enumerate(chunk):
+            item = _item(line)
+            if item is None:
+                outcomes[index] = SignatureError(_UNREADABLE)
+            else:
+                slots.append(index)
+                items.append(item)
+        for index, verified in zip(slots, verifier.verify_many(items, threads=threads)):
+            outcomes[index] = verified
+        for (number, _), outcome in zip(chunk, outcomes):
+            total += 1
+            record: Dict[str, Any] = {"line": number}
+            if isinstance(outcome, Notification):
+                try:
+                    dropped = outcome.duplicate_count
+                except SignatureError as exc:
+                    outcome = exc
+                else:
+                    valid += 1
+                    duplicates += dropped
+                    record.update(valid=True, nonce=outcome.data.get("nonce"), events=len(outcome.events))
+                    record["duplicates"] = dropped
+            if not isinstance(outcome, Notification):
+                reason = str(outcome)
+                reasons[reason] += 1
+                record.update(valid=False, reason=reason)
+            if results is not None:
+                results.write(json.dumps(record, separators=(",", ":")) + "\n")
+        if progress is not None:
+            progress.advance(sum(len(line) for _, line in chunk), total)
+    return {
+        "total": total,
+        "valid": valid,
+        "invalid": total - valid,
+        "reasons": dict(reasons),
+        "duplicates": duplicates,
+    }
+
+
+def _summary_text(summary: Dict[str, Any]) -> str:
+    lines = [
+        f"notifications: {summary['total']}",
+        f"valid: {summary['valid']}",
+        f"invalid: {summary['invalid']}",
+    ]
+    for reason, count in sorted(summary["reasons"].items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"  {count}  {reason}")
+    lines.append(f"duplicate events: {summary['duplicates']}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``gigya-fast webhooks ...``."""
+    if getattr(args, "webhooks_command", None) != "verify":
+        args.webhooks_parser.print_help()
+        return 2
+    secret = os.environ.get(args.secret_env)
+    if not secret:
+        sys.stderr.write(f"gigya-fast: environment variable {args.secret_env} is not set\n")
+        return 2
+    if args.threads < 1:
+        sys.stderr.write("gigya-fast: --threads must be at least 1\n")
+        return 2
+    try:
+        verifier = WebhookVerifier(
+            secret,
+            tolerance=args.tolerance,
+            dedupe=MemoryDedupeStore(max_entries=10_000_000, ttl=10 * 365 * 86400.0),
+        )
+    except InvalidSecretError as exc:
+        sys.stderr.write(f"gigya-fast: {args.secret_env}: {exc}\n")
+        return 2
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    except OSError as exc:
+        sys.stderr.write(f"gigya-fast: cannot read {args.file}: {exc.strerror}\n")
+        return 2
+    try:
+        out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        stream.close()
+        sys.stderr.write(f"gigya-fast: cannot write {args.output}: {exc.strerror}\n")
+        return 2
+    size = 0
+    if args.file != "-":
+        try:
+            size = os.fstat(stream.fileno()).st_size
+        except OSError:
+            size = 0
+    show = args.progress if args.progress is not None else sys.stderr.isatty() and size >= _PROGRESS_MIN_BYTES
+    progress = _Progress(size, bool(show))
+    try:
+        summary = verify_file(
+            stream,
+            verifier,
+            threads=args.threads,
+            results=out if args.format == "jsonl" else None,
+            progress=progress,
+        )
+    finally:
+        progress.finish()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    text = _summary_text(summary)
+    if args.format == "jsonl":
+        sys.stderr.write(text)
+    else:
+        out.write(text)
+    if out is not sys.stdout:
+        out.close()
+    else:
+        out.flush()
+    return 0 if summary["invalid"] == 0 else 1

@@ -1,0 +1,57 @@
+"""Builders for webhook tests: bodies as CDC sends them, signatures computed with the stdlib only."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any, Dict, List, Optional, Sequence
+
+SECRET = base64.b64encode(b"webhook-test-secret-0123456789ab").decode("ascii")
+OTHER_SECRET = base64.b64encode(b"another-secret-for-webhook-tests").decode("ascii")
+API_KEY = "3_webhook-api-key"
+NOW = 1_700_000_000
+HMAC_HEADER = "X-Gigya-Sig-Hmac-Sha1"
+JWT_HEADER = "X-Gigya-Sig-JWT"
+
+
+def event(event_id: str, kind: str = "accountUpdated", uid: str = "uid-1", **data: Any) -> Dict[str, Any]:
+    return {
+        "type": kind,
+        "id": event_id,
+        "timestamp": NOW - 5,
+        "callId": "call-" + event_id,
+        "version": "2.0",
+        "apiKey": API_KEY,
+        "data": dict({"uid": uid}, **data),
+    }
+
+
+def body(
+    events: Optional[Sequence[Dict[str, Any]]] = None,
+    *,
+    nonce: str = "nonce-1",
+    timestamp: Any = NOW,
+    pad: int = 0,
+    compact: bool = True,
+) -> bytes:
+    """A notification body; *pad* bytes of filler in the first event's data."""
+    evs: List[Dict[str, Any]] = [dict(e) for e in (events if events is not None else [event("ev-1")])]
+    if pad and evs:
+        evs[0] = dict(evs[0], data=dict(evs[0]["data"], filler="x" * pad))
+    doc = {"events": evs, "nonce": nonce, "timestamp": timestamp}
+    if compact:
+        return json.dumps(doc, separators=(",", ":")).encode("utf-8")
+    return json.dumps(doc, indent=2).encode("utf-8")
+
+
+def sign(raw: bytes, secret: str = SECRET) -> str:
+    """base64(HMAC-SHA1(b64decode(secret), raw)), straight from the stdlib."""
+    return base64.b64encode(hmac.new(base64.b64decode(secret), raw, hashlib.sha1).digest()).decode("ascii")
+
+
+def headers(raw: bytes, secret: str = SECRET, name: str = HMAC_HEADER, **extra: str) -> Dict[str, str]:
+    result = {"Content-Type": "application/json", name: sign(raw, secret)}
+    result.update(extra)
+    return result

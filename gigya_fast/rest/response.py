@@ -21,6 +21,8 @@ def parse_path(path: str) -> List[PathPart]:
     Dots separate keys; ``[n]`` indexes a list (negative counts from the end);
     ``["a.b"]`` is a key that contains dots or brackets.
     """
+    if not path:
+        raise ValueError("empty path")
     parts: List[PathPart] = []
     pos = 0
     while pos < len(path):

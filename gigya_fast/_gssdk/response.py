@@ -110,9 +110,9 @@ class GSResponse:
         """0 on success, otherwise the CDC (or client-side) error code."""
         return self._code
 
-    def getErrorMessage(self) -> str | None:
-        """Short text of the error (``None`` when CDC sent none, e.g. on success)."""
-        return self._message
+    def getErrorMessage(self) -> str:
+        """Short text of the error; ``""`` when CDC sent none (as on success)."""
+        return self._message or ""
 
     def getErrorDetails(self) -> str | None:
         """CDC's ``errorDetails``, when present."""

@@ -171,7 +171,7 @@ def test_gsresponse_from_text() -> None:
     text = '{"errorCode":0,"statusCode":200,"callId":"c1","UID":"u1","age":"30","isActive":true}'
     response = GSResponse("accounts.getAccountInfo", text)
     assert response.getErrorCode() == 0
-    assert response.getErrorMessage() is None
+    assert response.getErrorMessage() == ""
     assert response.getResponseText() == text
     assert response.getData()["UID"] == "u1"
     assert response.getObject("UID") == "u1"

@@ -10,12 +10,15 @@ its connection pool. The cache is a lock-protected LRU of
 flight on it finish normally) and its pool is released when it is collected.
 
 ``setCACertsPath`` of the original is a process-wide setting; it lives here,
-under the same lock, and is part of every configuration key.
+under the same lock, and is part of every configuration key. A forked child
+(gunicorn, multiprocessing) starts with an empty cache: connections are never
+shared across processes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -52,7 +55,7 @@ class ClientConfig:
     user_key: str | None = None
     api_domain: str | None = None
     base_url: str | None = None
-    proxy_url: str | None = None
+    proxy_url: str | None = field(default=None, repr=False)  # may hold proxy credentials
     ca_certs: str | None = None
     client_cert: PemOrPath | None = field(default=None, repr=False)
     client_key: PemOrPath | None = field(default=None, repr=False)
@@ -61,6 +64,17 @@ class ClientConfig:
 _lock = threading.Lock()
 _clients: OrderedDict[ClientConfig, Client] = OrderedDict()
 _ca_certs_path: str | None = None
+
+
+def _forget_after_fork() -> None:
+    """In a forked child, start with no clients (their sockets belong to the parent) and a fresh lock."""
+    global _lock, _clients
+    _lock = threading.Lock()
+    _clients = OrderedDict()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def set_ca_certs_path(path: str | None) -> None:

@@ -4,6 +4,7 @@ wire format, TLS and mTLS, log redaction."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any, Dict, Union
@@ -252,3 +253,24 @@ def test_clock_skew_is_corrected_once_and_remembered(cdc: LocalCDC) -> None:
     second = request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send()
     assert second.getErrorCode() == 0
     assert [r.error_code for r in cdc.requests] == [403002, 0, 0]  # the pooled client kept the offset
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # 3.12+: LocalCDC's thread
+def test_forked_child_gets_its_own_connections(cdc: LocalCDC) -> None:
+    uid = cdc.create_account()
+    assert request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send().getErrorCode() == 0
+    assert pools.cached_count() == 1
+    pid = os.fork()
+    if pid == 0:  # child: exit status carries the result
+        try:
+            fresh = pools.cached_count() == 0
+            code = request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send(5000).getErrorCode()
+            os._exit(0 if fresh and code == 0 else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    connections = {r.connection_id for r in cdc.requests}
+    assert len(connections) == 2  # the child opened its own connection
+    assert request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send().getErrorCode() == 0

@@ -49,7 +49,8 @@ class GSResponse:
     Built either from the response text (``responseText``) or, for a
     client-side failure, from ``errorCode``/``errorMessage``; in the latter case
     ``getResponseText()`` returns a synthesised JSON envelope so code that
-    parses the text keeps working.
+    parses the text keeps working. ``params`` is accepted for compatibility
+    with the original constructor and not kept.
     """
 
     __slots__ = ("_method", "_text", "_data", "_code", "_message", "_details", "_log")

@@ -36,6 +36,16 @@ def test_star_import_exports() -> None:
     exec("from gigya_fast.GSSDK import *", namespace)  # noqa: S102 - the migration's one-line change
     for name in ("GSRequest", "GSResponse", "GSObject", "GSException", "SigUtils"):
         assert name in namespace
+    assert sorted(GSSDK.__all__) == [
+        "DEFAULT_API_DOMAIN",
+        "DEFAULT_SIGNATURE_EXPIRATION",
+        "GSException",
+        "GSKeyNotFoundException",
+        "GSObject",
+        "GSRequest",
+        "GSResponse",
+        "SigUtils",
+    ]
     assert set(GSSDK.__all__) <= set(dir(GSSDK))
 
 

@@ -113,3 +113,54 @@ def test_repr_and_log_never_show_the_secret(no_network: List[Any]) -> None:
     assert SECRET not in log
     assert "hunter2" not in log
     assert "a@b.c" in log
+
+
+def _capture_config(monkeypatch: pytest.MonkeyPatch) -> List[pools.ClientConfig]:
+    seen: List[pools.ClientConfig] = []
+
+    def capture(config: pools.ClientConfig) -> Any:
+        seen.append(config)
+        raise RuntimeError("captured")
+
+    monkeypatch.setattr(pools, "get_client", capture)
+    return seen
+
+
+def test_https_is_the_default_and_http_is_per_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _capture_config(monkeypatch)
+    assert GSRequest("k", SECRET, "accounts.getAccountInfo").send().getErrorCode() == 500000
+    assert seen[-1].base_url is None and seen[-1].api_domain == "us1.gigya.com"  # https://accounts.us1.gigya.com
+
+    plain = GSRequest("k", SECRET, "getUserInfo", useHTTPS=False)
+    plain.setAPIDomain("eu1")
+    plain.send()
+    assert seen[-1].base_url == "http://socialize.eu1.gigya.com"
+
+    local = GSRequest("k", SECRET, "accounts.getAccountInfo", useHTTPS=False)
+    local.setAPIDomain("http://127.0.0.1:9")
+    local.send()
+    assert seen[-1].base_url == "http://127.0.0.1:9"
+
+
+def test_mtls_config_carries_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _capture_config(monkeypatch)
+    GSRequest("k", SECRET, "accounts.getAccountInfo", userKey="UK", certFile=b"CERT", keyFile=b"KEY").send()
+    config = seen[-1]
+    assert config.client_cert == b"CERT" and config.client_key == b"KEY"
+    assert config.secret is None and config.user_key is None
+    assert SECRET not in repr(config) and "CERT" not in repr(config)
+
+
+def test_proxy_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _capture_config(monkeypatch)
+    request = GSRequest("k", SECRET, "accounts.getAccountInfo")
+    request.setProxy("proxy.example:3128")
+    request.send()
+    assert seen[-1].proxy_url == "http://proxy.example:3128"
+    request.setProxy("http://user:pw@proxy.example:3128")
+    response = request.send()
+    assert seen[-1].proxy_url == "http://user:pw@proxy.example:3128"
+    assert "pw@" not in repr(seen[-1]) and "pw@" not in response.getLog()
+    request.setProxy(None)
+    request.send()
+    assert seen[-1].proxy_url is None

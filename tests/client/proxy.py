@@ -38,21 +38,40 @@ def _read_head(sock: socket.socket) -> Tuple[bytes, bytes]:
     return head, rest
 
 
+def _send_all(sock: socket.socket, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        try:
+            sent = sock.send(view)
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+            select.select([], [sock], [], 5.0)
+            continue
+        view = view[sent:]
+
+
 def _pipe(a: socket.socket, b: socket.socket) -> None:
-    """Copy bytes both ways until either side closes (one thread, select-driven)."""
+    """Copy bytes both ways until either side closes (one thread, select-driven).
+
+    Sockets are non-blocking and drained after each wake-up: a TLS socket may
+    hold whole records in its own buffer, invisible to select().
+    """
     peers = {a: b, b: a}
+    for sock in (a, b):
+        sock.setblocking(False)
     try:
         while True:
-            ready: List[socket.socket] = [s for s in (a, b) if isinstance(s, ssl.SSLSocket) and s.pending()]
+            ready, _, _ = select.select([a, b], [], [], 30.0)
             if not ready:
-                ready, _, _ = select.select([a, b], [], [], 30.0)
-                if not ready:
-                    return
+                return
             for sock in ready:
-                data = sock.recv(65536)
-                if not data:
-                    return
-                peers[sock].sendall(data)
+                while True:
+                    try:
+                        data = sock.recv(65536)
+                    except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                        break
+                    if not data:
+                        return
+                    _send_all(peers[sock], data)
     except (OSError, ValueError):
         return
 

@@ -35,9 +35,9 @@ _UNREADABLE = "unreadable line (expected JSON with headers and body)"
 
 def register(subparsers: Any) -> None:
     """Add the ``webhooks`` subcommand (with its ``verify`` action)."""
-    parser = subparsers.add_parser("webhooks", help="verify recorded webhook notifications")
+    parser = subparsers.add_parser("webhooks", help="verify recorded webhook notifications", allow_abbrev=False)
     actions = parser.add_subparsers(dest="webhooks_command", metavar="ACTION")
-    verify = actions.add_parser("verify", help="verify a JSON-lines file of recorded notifications")
+    verify = actions.add_parser("verify", help="verify a JSON-lines file of recorded notifications", allow_abbrev=False)
     verify.add_argument("file", metavar="FILE", help='JSON lines {"headers": {...}, "body": "..."}; - for stdin')
     verify.add_argument(
         "--secret-env", default="GIGYA_SECRET", metavar="VAR", help="environment variable holding the base64 secret"

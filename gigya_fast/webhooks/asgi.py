@@ -15,7 +15,7 @@ import asyncio
 import functools
 import inspect
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List, MutableMapping, Tuple
 
 from ._http import BAD_REQUEST, NOT_ALLOWED, OK, Answer, Handler, handler_failed, response_headers, verify_request
 from .notification import Notification
@@ -26,10 +26,10 @@ __all__ = ["make_asgi_app", "headers_from_scope", "ASGIApp"]
 logger = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
+Message = Dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Coroutine[Any, Any, None]]
 
 
 def headers_from_scope(scope: Scope) -> Dict[str, str]:

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping
 
 from gigya_fast import _jose
 
@@ -39,7 +39,7 @@ def public_pem(name: str = "a") -> bytes:
     return key
 
 
-def jwks(*pairs: "tuple[str, str]") -> Dict[str, Any]:
+def jwks(*pairs: tuple[str, str]) -> Dict[str, Any]:
     """A JWKS document with (kid, key name) pairs; default one key ``KID`` -> "a"."""
     pairs = pairs or ((KID, "a"),)
     return {"keys": [_jose.public_jwk(private_key(name).public_key(), kid) for kid, name in pairs]}
@@ -56,11 +56,11 @@ def claims(**overrides: Any) -> Dict[str, Any]:
 
 
 def token(
-    payload: Optional[Mapping[str, Any]] = None,
+    payload: Mapping[str, Any] | None = None,
     *,
-    kid: Optional[str] = KID,
+    kid: str | None = KID,
     key: str = "a",
-    headers: Optional[Mapping[str, Any]] = None,
+    headers: Mapping[str, Any] | None = None,
 ) -> str:
     extra: Dict[str, Any] = {} if kid is None else {"kid": kid}
     extra.update(headers or {})
@@ -73,13 +73,7 @@ def b64url(data: bytes) -> str:
 
 def unsigned(header: Mapping[str, Any], payload: Mapping[str, Any], signature: bytes = b"") -> str:
     """A token with any header (alg=none and friends)."""
-    return (
-        b64url(json.dumps(header).encode())
-        + "."
-        + b64url(json.dumps(payload).encode())
-        + "."
-        + b64url(signature)
-    )
+    return b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(payload).encode()) + "." + b64url(signature)
 
 
 def hs256_with_public_key(payload: Mapping[str, Any], kid: str = KID) -> str:

@@ -38,7 +38,7 @@ class Fetcher:
         return self.document
 
 
-def make(document: Any = None, **kwargs: Any) -> "tuple[JWKSCache, Fetcher, Clock]":
+def make(document: Any = None, **kwargs: Any) -> tuple[JWKSCache, Fetcher, Clock]:
     fetch = Fetcher(jwks() if document is None else document)
     clock = Clock()
     kwargs.setdefault("min_refetch_interval", 30)
@@ -224,7 +224,12 @@ def test_data_center_slots() -> None:
 
 def test_webhook_style_dc_header_reaches_the_cache() -> None:
     calls: List[str] = []
-    cache = JWKSCache(lambda: jwks(), fetch_for_data_center=lambda dc: calls.append(dc) or jwks())
+
+    def fetch_dc(dc: str) -> Any:
+        calls.append(dc)
+        return jwks()
+
+    cache = JWKSCache(lambda: jwks(), fetch_for_data_center=fetch_dc)
     assert verify(token(headers={"dc": "au1"}), cache)
     assert calls == ["au1"]
 

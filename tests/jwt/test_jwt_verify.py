@@ -81,7 +81,9 @@ def test_iat_within_leeway_is_fine() -> None:
     verify(token(claims(iat=NOW + 20)), now=NOW, leeway=30)
 
 
-@pytest.mark.parametrize("iss", ["https://fidm.gigya.com/jwt/3_other/", "https://evil.example/jwt/" + API_KEY + "/", ""])
+@pytest.mark.parametrize(
+    "iss", ["https://fidm.gigya.com/jwt/3_other/", "https://evil.example/jwt/" + API_KEY + "/", ""]
+)
 def test_wrong_issuer(iss: str) -> None:
     with pytest.raises(InvalidIssuer):
         verify(token(claims(iss=iss)))
@@ -230,8 +232,8 @@ def test_signature_checked_before_claims() -> None:
         lambda: {KID: public_pem()},
         lambda: {KID: public_pem().decode()},
         lambda: {KID: private_key().public_key()},
-        lambda: (lambda kid: private_key().public_key() if kid == KID else None),
-        lambda: (lambda kid: JWKS["keys"][0] if kid == KID else None),
+        lambda: lambda kid: private_key().public_key() if kid == KID else None,
+        lambda: lambda kid: JWKS["keys"][0] if kid == KID else None,
     ],
 )
 def test_key_sources(source: Any) -> None:

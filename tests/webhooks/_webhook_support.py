@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 SECRET = base64.b64encode(b"webhook-test-secret-0123456789ab").decode("ascii")
 OTHER_SECRET = base64.b64encode(b"another-secret-for-webhook-tests").decode("ascii")
@@ -29,7 +29,7 @@ def event(event_id: str, kind: str = "accountUpdated", uid: str = "uid-1", **dat
 
 
 def body(
-    events: Optional[Sequence[Dict[str, Any]]] = None,
+    events: Sequence[Dict[str, Any]] | None = None,
     *,
     nonce: str = "nonce-1",
     timestamp: Any = NOW,

@@ -7,7 +7,7 @@ import io
 import threading
 import urllib.error
 import urllib.request
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
@@ -26,7 +26,7 @@ def fresh(**kwargs: Any) -> WebhookVerifier:
 # --- WSGI ---------------------------------------------------------------------------------
 
 
-def environ(raw: bytes, hdrs: Dict[str, str], method: str = "POST", length: Optional[str] = None) -> Dict[str, Any]:
+def environ(raw: bytes, hdrs: Dict[str, str], method: str = "POST", length: str | None = None) -> Dict[str, Any]:
     env: Dict[str, Any] = {
         "REQUEST_METHOD": method,
         "wsgi.input": io.BytesIO(raw),
@@ -157,7 +157,7 @@ def run_asgi(
     method: str = "POST",
     chunks: int = 1,
     disconnect: bool = False,
-    extra_headers: Optional[List[Tuple[bytes, bytes]]] = None,
+    extra_headers: List[Tuple[bytes, bytes]] | None = None,
 ) -> Tuple[int, bytes, List[Dict[str, Any]]]:
     size = max(1, -(-len(raw) // chunks))
     parts = [raw[i : i + size] for i in range(0, len(raw), size)] or [b""]
@@ -263,8 +263,9 @@ def test_asgi_lifespan_and_other_scopes() -> None:
 
 def test_asgi_with_jwt_offloads_verification() -> None:
     pytest.importorskip("cryptography")
-    from test_webhook_jwt import API_KEY as JWT_API_KEY
-    from test_webhook_jwt import JWT_HEADER, jwks, sig_jwt
+    from _webhook_support import API_KEY as JWT_API_KEY
+    from _webhook_support import JWT_HEADER
+    from test_webhook_jwt import jwks, sig_jwt
 
     got: List[Notification] = []
     v = WebhookVerifier(api_key=JWT_API_KEY, jwks=jwks(), tolerance=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import pytest
 from _webhook_support import API_KEY, HMAC_HEADER, JWT_HEADER, NOW, SECRET, body, sign
@@ -67,7 +67,7 @@ def sig_jwt(raw: bytes, *, key_name: str = "a", kid: str = KID, hex_sub: bool = 
     return _jose.encode_rs256(claims, key(key_name), {"kid": kid, "dc": "us1"})
 
 
-def verifier(secret: Optional[str] = None, **kwargs: Any) -> WebhookVerifier:
+def verifier(secret: str | None = None, **kwargs: Any) -> WebhookVerifier:
     kwargs.setdefault("jwks", jwks())
     return WebhookVerifier(secret, api_key=API_KEY, **kwargs)
 

@@ -1,0 +1,137 @@
+"""``gigya-fast webhooks verify``: end to end through main([...]) and a subprocess."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from _webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers
+
+from gigya_fast.cli import main
+
+
+def record(raw: bytes, hdrs: Dict[str, str]) -> str:
+    try:
+        return json.dumps({"headers": hdrs, "body": raw.decode("utf-8")})
+    except UnicodeDecodeError:
+        return json.dumps({"headers": hdrs, "body_b64": base64.b64encode(raw).decode()})
+
+
+@pytest.fixture
+def recording(tmp_path: Path) -> Path:
+    lines: List[str] = []
+    for i in range(5):
+        raw = body([event(f"e{i}"), event("shared")], nonce=f"n{i}")
+        lines.append(record(raw, headers(raw)))
+    bad = body(nonce="bad")
+    lines.append(record(bad, headers(bad, OTHER_SECRET)))
+    lines.append("this is not json")
+    lines.append("")
+    binary = b'{"events":[],"nonce":"\xff","timestamp":1}'
+    lines.append(record(binary, {HMAC_HEADER.lower(): headers(binary)[HMAC_HEADER]}))
+    path = tmp_path / "recorded.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_summary_and_exit_status(
+    recording: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    assert main(["webhooks", "verify", str(recording)]) == 1
+    out = capsys.readouterr().out
+    assert "notifications: 8" in out and "valid: 5" in out and "invalid: 3" in out
+    assert "1  X-Gigya-Sig-Hmac-Sha1 does not match the body" in out
+    assert "1  unreadable line" in out
+    assert "1  notification body is malformed: not UTF-8" in out, "signed, but not a CDC notification"
+    assert "duplicate events: 4" in out, "'shared' was redelivered four times"
+    assert SECRET not in out
+
+
+def test_jsonl_results_to_file(recording: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MY_SECRET", SECRET)
+    out = tmp_path / "results.jsonl"
+    status = main(
+        ["webhooks", "verify", str(recording), "--secret-env", "MY_SECRET", "--format", "jsonl", "--output", str(out)]
+    )
+    assert status == 1
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["line"] for r in results] == [1, 2, 3, 4, 5, 6, 7, 9]
+    assert [r["valid"] for r in results] == [True] * 5 + [False, False, False]
+    assert results[0] == {"line": 1, "valid": True, "nonce": "n0", "events": 2, "duplicates": 0}
+    assert results[1]["duplicates"] == 1
+    assert results[5]["reason"] == "X-Gigya-Sig-Hmac-Sha1 does not match the body"
+
+
+def test_all_valid_exits_zero_with_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    path = tmp_path / "ok.jsonl"
+    raws = [body([event(f"e{i}")], nonce=f"n{i}") for i in range(50)]
+    path.write_text("\n".join(record(r, headers(r)) for r in raws))
+    assert main(["webhooks", "verify", str(path), "--threads", "2", "--no-progress"]) == 0
+
+
+def test_tolerance_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    path = tmp_path / "old.jsonl"
+    raw = body()
+    path.write_text(record(raw, headers(raw)))
+    assert main(["webhooks", "verify", str(path)]) == 0
+    assert main(["webhooks", "verify", str(path), "--tolerance", "300"]) == 1
+    assert "outside the tolerance window" in capsys.readouterr().out
+
+
+def test_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("GIGYA_SECRET", raising=False)
+    path = tmp_path / "x.jsonl"
+    path.write_text("")
+    assert main(["webhooks", "verify", str(path)]) == 2
+    assert "GIGYA_SECRET is not set" in capsys.readouterr().err
+    monkeypatch.setenv("GIGYA_SECRET", "not base64!")
+    assert main(["webhooks", "verify", str(path)]) == 2
+    assert "not base64!" not in capsys.readouterr().err
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    assert main(["webhooks", "verify", str(tmp_path / "missing.jsonl")]) == 2
+    assert main(["webhooks", "verify", str(path), "--threads", "0"]) == 2
+    assert main(["webhooks", "verify", str(path), "--output", str(tmp_path / "no" / "dir")]) == 2
+    assert main(["webhooks"]) == 2
+    assert main(["webhooks", "verify", str(path)]) == 0  # empty input: nothing invalid
+
+
+def test_secret_is_not_an_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    # No --secret option, and no abbreviation of --secret-env either.
+    with pytest.raises(SystemExit):
+        main(["webhooks", "verify", "f", "--secret", SECRET])
+    assert SECRET not in capsys.readouterr().out
+
+
+def test_progress_bar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    path = tmp_path / "p.jsonl"
+    raws = [body([event(f"e{i}")], nonce=f"n{i}") for i in range(10)]
+    path.write_text("\n".join(record(r, headers(r)) for r in raws))
+    assert main(["webhooks", "verify", str(path), "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "verifying 100% [" in err and "10 lines" in err
+
+
+def test_subprocess_stdin_and_environment(recording: Path) -> None:
+    env: Dict[str, Any] = dict(os.environ, WEBHOOK_SECRET=SECRET)
+    env.pop("GIGYA_SECRET", None)
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "gigya_fast", "webhooks", "verify", "-", "--secret-env", "WEBHOOK_SECRET"],
+        input=recording.read_bytes(),
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert b"valid: 5" in proc.stdout
+    assert SECRET.encode() not in proc.stdout + proc.stderr

@@ -81,6 +81,7 @@ cdef extern from "Python.h":
     void Py_XINCREF(PyObject *o)
     void PyErr_Clear()
     object PyBytes_FromStringAndSize(const char *data, Py_ssize_t n)
+    PyObject **PySequence_Fast_ITEMS(object o)
 
 
 cdef extern from "gf_core.h" nogil:
@@ -153,6 +154,8 @@ cdef extern from "gf_core.h" nogil:
 
     int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
                             size_t sig_len)
+    int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void **parts, const size_t *lens,
+                                  size_t nparts, const char *sig, size_t sig_len)
     void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
     void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads)
     size_t gf_effective_threads(size_t n, size_t threads)
@@ -160,6 +163,16 @@ cdef extern from "gf_core.h" nogil:
     int gf_parse_ts(const char *s, size_t n, int64_t *out)
     int gf_in_window(const gf_window *w, int64_t ts)
     double gf_time_now()
+
+
+cdef extern from "gf_py.h":
+    enum:
+        GF_FILL_TYPES
+        GF_FILL_ALL
+        GF_FILL_WINDOW
+    Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps, PyObject **signatures,
+                                 gf_uid_item *items, Py_ssize_t i, Py_ssize_t n, int mode,
+                                 const gf_window *w)
 
 
 gf_sha1_select(1 if force_portable_sha1() else 0)
@@ -532,9 +545,9 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     cdef const char *uid_data
     cdef const char *friend_data = NULL
     cdef const char *sig
-    cdef uint8_t digest[20]
-    cdef char expected[28]
-    cdef gf_sha1_ctx ctx
+    cdef const void *parts[5]
+    cdef size_t lens[5]
+    cdef size_t nparts
     cdef object text
 
     _require_str("uid", uid)
@@ -565,16 +578,25 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
 
     if not _sig_candidate(signature, &sig, &sig_len):
         return False
-    gf_hmac_begin(&signer._key, &ctx)
-    gf_sha1_update(&ctx, ts, <size_t>ts_len)
-    gf_sha1_update(&ctx, b"_", 1)
+    parts[0] = ts
+    lens[0] = <size_t>ts_len
+    parts[1] = b"_"
+    lens[1] = 1
     if friend:
-        gf_sha1_update(&ctx, friend_data, <size_t>friend_len)
-        gf_sha1_update(&ctx, b"_", 1)
-    gf_sha1_update(&ctx, uid_data, <size_t>uid_len)
-    gf_hmac_end(&signer._key, &ctx, digest)
-    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected)
-    return gf_ct_equal(expected, _SIG_LEN, sig, <size_t>sig_len) != 0
+        parts[2] = friend_data
+        lens[2] = <size_t>friend_len
+        parts[3] = b"_"
+        lens[3] = 1
+        parts[4] = uid_data
+        lens[4] = <size_t>uid_len
+        nparts = 5
+    else:
+        parts[2] = uid_data
+        lens[2] = <size_t>uid_len
+        nparts = 3
+    if gf_hmac_parts_b64_matches(&signer._key, parts, lens, nparts, sig, <size_t>sig_len):
+        return True
+    return False
 
 
 cdef object _validate_slow(Signer signer, object text, const char *tsbuf, Py_ssize_t ts_len,
@@ -616,6 +638,10 @@ cdef object _validate_users(Signer signer, list uids, list timestamps, list sign
     cdef gf_uid_item *it
     cdef gf_window w
     cdef bint fast, check_window = expiration is not None
+    cdef int mode
+    cdef PyObject **uid_objs
+    cdef PyObject **ts_objs
+    cdef PyObject **sig_objs
     cdef Py_ssize_t first_bad = -1
     cdef const char *data
     cdef int64_t ts
@@ -637,11 +663,25 @@ cdef object _validate_users(Signer signer, list uids, list timestamps, list sign
     items = <gf_uid_item *>malloc(<size_t>n * sizeof(gf_uid_item))
     if items == NULL:
         raise MemoryError()
+    uid_objs = PySequence_Fast_ITEMS(uids)
+    ts_objs = PySequence_Fast_ITEMS(timestamps)
+    sig_objs = PySequence_Fast_ITEMS(signatures)
     try:
         # One pass under the GIL: the spec's type checks in input order, the window and the
         # C views of every message. An encoding error (lone surrogate) is raised only after
-        # every type check passed, as the spec's lazy comprehension does.
-        for i in range(n):
+        # every type check passed, as the spec's lazy comprehension does. The common items
+        # are converted by the C loop; it stops at any other item, handled here.
+        i = 0
+        while True:
+            if not fast or first_bad >= 0:
+                mode = GF_FILL_TYPES
+            elif check_window:
+                mode = GF_FILL_WINDOW
+            else:
+                mode = GF_FILL_ALL
+            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, i, n, mode, &w)
+            if i >= n:
+                break
             it = &items[i]
             it.check = 0
             it.result = 0
@@ -656,13 +696,14 @@ cdef object _validate_users(Signer signer, list uids, list timestamps, list sign
                 keep.append(text)
             it.ts = data
             it.ts_len = <size_t>size
-            if not fast or first_bad >= 0:
+            i += 1
+            if mode == GF_FILL_TYPES:
                 continue
             if check_window:
                 if data == NULL or not gf_parse_ts(data, <size_t>size, &ts) or not gf_in_window(&w, ts):
                     continue
-            if not _prepare_uid_item(it, uid, text, <object>PyList_GET_ITEM(signatures, i)):
-                first_bad = i
+            if not _prepare_uid_item(it, uid, text, <object>PyList_GET_ITEM(signatures, i - 1)):
+                first_bad = i - 1
         if not fast:
             # Python arithmetic for the window (subclasses, huge integers): a second pass,
             # after every type check, exactly in the spec's order.

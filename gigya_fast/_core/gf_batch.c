@@ -19,7 +19,23 @@ int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, con
 {
     uint8_t digest[GF_SHA1_DIGEST_SIZE];
     char expected[GF_SIG_B64_LEN];
+    if (sig_len != GF_SIG_B64_LEN) {
+        return 0; /* a length difference may answer early, as hmac.compare_digest does */
+    }
     gf_hmac(key, msg, len, digest);
+    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
+    return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
+}
+
+int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, const size_t *lens,
+                              size_t nparts, const char *sig, size_t sig_len)
+{
+    uint8_t digest[GF_SHA1_DIGEST_SIZE];
+    char expected[GF_SIG_B64_LEN];
+    if (sig_len != GF_SIG_B64_LEN) {
+        return 0;
+    }
+    gf_hmac_parts(key, parts, lens, nparts, digest);
     gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
     return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
 }
@@ -124,16 +140,15 @@ static void gf_uid_range(void *arg, size_t begin, size_t end)
     for (i = begin; i < end; i++) {
         gf_uid_item *it = &items[i];
         if (it->check) {
-            uint8_t digest[GF_SHA1_DIGEST_SIZE];
-            char expected[GF_SIG_B64_LEN];
-            gf_sha1_ctx sha;
-            gf_hmac_begin(ctx->key, &sha);
-            gf_sha1_update(&sha, it->ts, it->ts_len);
-            gf_sha1_update(&sha, "_", 1);
-            gf_sha1_update(&sha, it->uid, it->uid_len);
-            gf_hmac_end(ctx->key, &sha, digest);
-            gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
-            it->result = (uint8_t)gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, it->sig_len);
+            const void *parts[3];
+            size_t lens[3];
+            parts[0] = it->ts;
+            lens[0] = it->ts_len;
+            parts[1] = "_";
+            lens[1] = 1;
+            parts[2] = it->uid;
+            lens[2] = it->uid_len;
+            it->result = (uint8_t)gf_hmac_parts_b64_matches(ctx->key, parts, lens, 3, it->sig, it->sig_len);
         }
     }
 }

@@ -54,6 +54,10 @@ size_t gf_effective_threads(size_t n, size_t threads);
 int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
                         size_t sig_len);
 
+/* The same over the concatenation of nparts pieces. */
+int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, const size_t *lens,
+                              size_t nparts, const char *sig, size_t sig_len);
+
 void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
 void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads);
 

@@ -1,6 +1,8 @@
 /* gigya_fast C core: base64, percent-encoding, constant-time compare. */
 #include "gf_codec.h"
 
+#include <string.h>
+
 static const char gf_b64_alphabet[64] = {
     'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P',
     'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'a', 'b', 'c', 'd', 'e', 'f',
@@ -147,15 +149,24 @@ size_t gf_pct_encode(const uint8_t *in, size_t n, char *out)
 
 int gf_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
 {
-    const volatile uint8_t *x = (const volatile uint8_t *)a;
-    const volatile uint8_t *y = (const volatile uint8_t *)b;
-    uint8_t diff = 0;
-    size_t i;
+    const uint8_t *x = (const uint8_t *)a;
+    const uint8_t *y = (const uint8_t *)b;
+    uint64_t diff = 0;
+    volatile uint64_t result;
+    size_t i = 0;
     if (alen != blen) {
         return 0;
     }
-    for (i = 0; i < alen; i++) {
-        diff |= (uint8_t)(x[i] ^ y[i]);
+    /* OR of all differences, eight bytes at a time: no data-dependent branch or exit */
+    for (; i + 8 <= alen; i += 8) {
+        uint64_t u, v;
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        diff |= u ^ v;
     }
-    return diff == 0;
+    for (; i < alen; i++) {
+        diff |= (uint64_t)(x[i] ^ y[i]);
+    }
+    result = diff;
+    return result == 0;
 }

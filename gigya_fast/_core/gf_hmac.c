@@ -40,15 +40,20 @@ void gf_hmac_begin(const gf_hmac_key *key, gf_sha1_ctx *ctx)
     ctx->compress = key->compress;
 }
 
-void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_DIGEST_SIZE])
+/* The outer hash is always one block: 64 key bytes already absorbed (the outer midstate),
+ * then the 20-byte inner digest, 0x80, zeros and the bit length (64 + 20) * 8 = 672. */
+static void gf_hmac_outer(const gf_hmac_key *key, const uint32_t inner[5], uint8_t out[GF_SHA1_DIGEST_SIZE])
 {
-    /* The outer hash is always one block: 64 key bytes already absorbed, then the 20-byte
-     * inner digest, 0x80, zeros and the bit length (64 + 20) * 8 = 672. */
     uint8_t block[GF_SHA1_BLOCK_SIZE];
     uint32_t state[5];
     int i;
 
-    gf_sha1_final(ctx, block);
+    for (i = 0; i < 5; i++) {
+        block[4 * i] = (uint8_t)(inner[i] >> 24);
+        block[4 * i + 1] = (uint8_t)(inner[i] >> 16);
+        block[4 * i + 2] = (uint8_t)(inner[i] >> 8);
+        block[4 * i + 3] = (uint8_t)inner[i];
+    }
     block[20] = 0x80;
     memset(block + 21, 0, GF_SHA1_BLOCK_SIZE - 21);
     block[62] = (uint8_t)(672 >> 8);
@@ -60,6 +65,50 @@ void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_D
         out[4 * i + 1] = (uint8_t)(state[i] >> 16);
         out[4 * i + 2] = (uint8_t)(state[i] >> 8);
         out[4 * i + 3] = (uint8_t)state[i];
+    }
+}
+
+void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_DIGEST_SIZE])
+{
+    uint8_t digest[GF_SHA1_DIGEST_SIZE];
+    gf_sha1_final(ctx, digest); /* ctx->h keeps the inner hash as words */
+    gf_hmac_outer(key, ctx->h, out);
+}
+
+void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_t *lens, size_t nparts,
+                   uint8_t out[GF_SHA1_DIGEST_SIZE])
+{
+    size_t i, total = 0;
+    for (i = 0; i < nparts; i++) {
+        total += lens[i];
+    }
+    if (total <= GF_SHA1_BLOCK_SIZE - 9) {
+        /* one inner block: message, 0x80, zeros, bit length of key block + message */
+        uint8_t block[GF_SHA1_BLOCK_SIZE];
+        uint32_t state[5];
+        uint64_t bits = (uint64_t)(GF_SHA1_BLOCK_SIZE + total) * 8u;
+        size_t at = 0;
+        for (i = 0; i < nparts; i++) {
+            if (lens[i]) {
+                memcpy(block + at, parts[i], lens[i]);
+                at += lens[i];
+            }
+        }
+        block[at++] = 0x80;
+        memset(block + at, 0, GF_SHA1_BLOCK_SIZE - 8 - at);
+        for (i = 0; i < 8; i++) {
+            block[GF_SHA1_BLOCK_SIZE - 1 - i] = (uint8_t)(bits >> (8 * i));
+        }
+        memcpy(state, key->inner, sizeof(state));
+        key->compress(state, block, 1);
+        gf_hmac_outer(key, state, out);
+    } else {
+        gf_sha1_ctx ctx;
+        gf_hmac_begin(key, &ctx);
+        for (i = 0; i < nparts; i++) {
+            gf_sha1_update(&ctx, parts[i], lens[i]);
+        }
+        gf_hmac_end(key, &ctx, out);
     }
 }
 

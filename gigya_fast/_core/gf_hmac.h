@@ -23,6 +23,11 @@ void gf_hmac_begin(const gf_hmac_key *key, gf_sha1_ctx *ctx);
 /* Finish a message started with gf_hmac_begin. */
 void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_DIGEST_SIZE]);
 
+/* HMAC of the concatenation of nparts pieces (no copy into a joined buffer; a message of
+ * up to 55 bytes is hashed as one prepared block). */
+void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_t *lens, size_t nparts,
+                   uint8_t out[GF_SHA1_DIGEST_SIZE]);
+
 /* One-shot HMAC of a contiguous message. */
 void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE]);
 

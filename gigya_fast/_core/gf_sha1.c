@@ -14,7 +14,7 @@
 #  elif (defined(__GNUC__) && (__GNUC__ >= 5)) || defined(__clang__)
 #    define GF_SHANI_BUILD 1
      /* Only the SHA-NI function is compiled for these extensions; nothing is built for
-      * -march=native, so the rest of the module runs on any x86-64. */
+      * the build host's CPU (no native arch flag), so the rest runs on any x86-64. */
 #    define GF_SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 #    include <cpuid.h>
 #    include <immintrin.h>

@@ -1,0 +1,340 @@
+"""The kernel benchmarks: the original GSSDK.py algorithm, our pure twin and
+our compiled twin, measured side by side in one run.
+
+Every case first checks that the implementations agree (a benchmark of wrong
+answers is worthless), then times them interleaved, best of N. Targets apply
+to compiled vs baseline; see ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import importlib
+import json
+import random
+import time
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from .._env import no_extensions
+from .machine import machine_info
+from .original import GSRequestSigning, SigUtils
+from .report import Report, Row
+from .timing import Op, measure
+
+__all__ = ["Config", "CASES", "load_kernels", "run_benchmarks", "original_validate_many", "stdlib_verify_many"]
+
+SECRET = base64.b64encode(b"gigya_fast benchmark secret, 32 b").decode("ascii")
+URL = "https://accounts.us1.gigya.com/accounts.setAccountInfo"
+BODY_SIZE = 2048
+
+# Targets: compiled vs baseline (times faster).
+TARGET_VALIDATE_USER = 12.0
+TARGET_VALIDATE_USERS = 15.0
+TARGET_THREADS = 1.6
+TARGET_SIGN_REQUEST = 20.0
+TARGET_VERIFY_HMACS = 2.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sizes and timing budget of one run."""
+
+    quick: bool
+    repeats: int
+    min_time: float
+    batch: int
+    bodies: int
+
+
+def make_config(quick: bool = False, repeats: int | None = None) -> Config:
+    """Full run: 100k signatures, 7 repeats; quick: small batches, 2 repeats (a smoke run)."""
+    if quick:
+        return Config(quick=True, repeats=repeats or 2, min_time=0.002, batch=2000, bodies=200)
+    return Config(quick=False, repeats=repeats or 7, min_time=0.05, batch=100_000, bodies=4000)
+
+
+def load_kernels() -> Tuple[ModuleType, ModuleType | None, str]:
+    """(pure module, compiled module or None, status text of the compiled one)."""
+    pure = importlib.import_module("gigya_fast._signing_py")
+    if no_extensions():
+        return pure, None, "disabled by GIGYA_FAST_NO_EXTENSIONS"
+    try:
+        compiled = importlib.import_module("gigya_fast._signing_c")
+    except ImportError as exc:
+        return pure, None, f"not built ({exc})"
+    return pure, compiled, "loaded"
+
+
+# --- what a user of the original, or of the stdlib, would write ---------------------------
+
+
+def original_validate_many(
+    uids: Sequence[str], timestamps: Sequence[str], signatures: Sequence[str], secret: str
+) -> List[bool]:
+    """A loop over the original ``SigUtils.validateUserSignature`` (its default: no expiry check)."""
+    return [SigUtils.validateUserSignature(u, t, secret, s) for u, t, s in zip(uids, timestamps, signatures)]
+
+
+def stdlib_verify_many(key: bytes, bodies: Sequence[bytes], signatures: Sequence[str]) -> List[bool]:
+    """Webhook bodies checked with the stdlib: hmac.digest + b64encode + compare_digest per body."""
+    digest, encode, compare = hmac.digest, base64.b64encode, hmac.compare_digest
+    return [compare(encode(digest(key, body, "sha1")).decode("ascii"), sig) for body, sig in zip(bodies, signatures)]
+
+
+def stdlib_digest_many(key: bytes, bodies: Sequence[bytes]) -> List[bytes]:
+    """Only the HMACs: a loop of hmac.digest per body (no encoding, no comparison)."""
+    digest = hmac.digest
+    return [digest(key, body, "sha1") for body in bodies]
+
+
+def sign_with_functions(kernels: Any, url: str, params: Dict[str, Any], secret: str) -> str:
+    """The module-level path: ``calc_signature(build_base_string(...), secret)``."""
+    return str(kernels.calc_signature(kernels.build_base_string("POST", url, params), secret))
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _ops(pure: Op, compiled_op: Op | None, baseline: Op) -> Dict[str, Op]:
+    ops = {"baseline": baseline, "pure": pure}
+    if compiled_op is not None:
+        ops["compiled"] = compiled_op
+    return ops
+
+
+def _agree(ops: Dict[str, Op], labels: Sequence[str], expected: Any = None) -> None:
+    """Fail loudly when the implementations disagree before anything is timed."""
+    results = {label: ops[label].call() for label in labels if label in ops}
+    first = next(iter(results.values()))
+    for label, result in results.items():
+        if result != first or (expected is not None and result != expected):
+            raise AssertionError(f"benchmark implementations disagree: {label} gave {result!r}")
+
+
+def _sign(key: bytes, message: str) -> str:
+    return base64.b64encode(hmac.digest(key, message.encode("utf-8"), "sha1")).decode("ascii")
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+def bench_validate_user(cfg: Config, pure: ModuleType, compiled: ModuleType | None) -> List[Row]:
+    """One UIDSignature check per call, fresh timestamp, module-level functions."""
+    uid, stamp = "_gid_7kBzZ0uQ2pXc9vLm3nRt", str(int(time.time()))
+    sig = _sign(base64.b64decode(SECRET), stamp + "_" + uid)
+    args = (uid, stamp, SECRET, sig)
+    ops = _ops(
+        Op(pure.validate_user_signature, args),
+        Op(compiled.validate_user_signature, args) if compiled else None,
+        Op(SigUtils.validateUserSignature, args),
+    )
+    ops["original_window"] = Op(SigUtils.validateUserSignature, args + (300,))
+    _agree(ops, list(ops), expected=True)
+    best = measure(ops, repeats=cfg.repeats, min_time=cfg.min_time)
+    return [
+        Row(
+            "validate_user_signature",
+            "original (no expiry check)",
+            best["baseline"],
+            best["pure"],
+            best.get("compiled"),
+            TARGET_VALIDATE_USER,
+            note="ours checks the 300 s window on every call; the original's default does not",
+        ),
+        Row(
+            "validate_user_signature",
+            "original, expiration=300",
+            best["original_window"],
+            best["pure"],
+            best.get("compiled"),
+            None,
+        ),
+    ]
+
+
+def bench_validate_users(cfg: Config, pure: ModuleType, compiled: ModuleType | None) -> List[Row]:
+    """A batch of UIDSignatures (1 in 10 tampered): per-signature cost, then thread scaling."""
+    key = base64.b64decode(SECRET)
+    now = int(time.time())
+    uids = [f"_gid_{i:08d}_user" for i in range(cfg.batch)]
+    stamps = [str(now - (i % 240)) for i in range(cfg.batch)]
+    sigs = [_sign(key, t + "_" + u) for u, t in zip(uids, stamps)]
+    for i in range(0, cfg.batch, 10):
+        sigs[i] = sigs[i][:-2] + ("A=" if sigs[i][-2] != "A" else "B=")
+    batch = (uids, stamps, sigs)
+    n = cfg.batch
+    ops = _ops(
+        Op(pure.Signer(SECRET).validate_users, batch, {"threads": 1}, ops=n),
+        Op(compiled.Signer(SECRET).validate_users, batch, {"threads": 1}, ops=n) if compiled else None,
+        Op(original_validate_many, batch + (SECRET,), ops=n),
+    )
+    expected = [i % 10 != 0 for i in range(n)]
+    _agree(ops, list(ops), expected=expected)
+    best = measure(ops, repeats=cfg.repeats, min_time=cfg.min_time)
+    rows = [
+        Row(
+            f"validate_users {n // 1000}k, threads=1",
+            "original loop",
+            best["baseline"],
+            best["pure"],
+            best.get("compiled"),
+            TARGET_VALIDATE_USERS,
+            note="per signature",
+        )
+    ]
+    rows.append(_thread_row(f"validate_users {n // 1000}k, threads=2", cfg, compiled, "validate_users", batch, n))
+    return rows
+
+
+def _thread_row(case: str, cfg: Config, compiled: ModuleType | None, method: str, args: Tuple[Any, ...], n: int) -> Row:
+    """threads=2 vs threads=1 of the compiled kernels, on the wall clock."""
+    best: Dict[str, float] = {}
+    if compiled is not None:
+        bound = getattr(compiled.Signer(SECRET), method)
+        ops = {"t1": Op(bound, args, {"threads": 1}, ops=n), "t2": Op(bound, args, {"threads": 2}, ops=n)}
+        _agree(ops, ["t1", "t2"])
+        best = measure(ops, repeats=cfg.repeats, min_time=cfg.min_time, clock="wall")
+    return Row(
+        case,
+        "compiled threads=1",
+        best.get("t1"),
+        None,
+        best.get("t2"),
+        TARGET_THREADS if method == "validate_users" else None,
+        note="wall clock, compiled threads=2 vs threads=1 (needs 2 idle cores)",
+    )
+
+
+def request_params(now: int) -> Dict[str, Any]:
+    """10 parameters as the client sends them, one a ~300-byte JSON object."""
+    data = {
+        "profile": {"firstName": "Zoë", "lastName": "Lindqvist", "email": "zoe@example.com"},
+        "data": {"newsletter": True, "tier": "gold", "points": 12840, "tags": ["beta", "mobile", "eu"]},
+        "preferences": {"terms": {"isConsentGranted": True}, "privacy": {"isConsentGranted": False}},
+        "subscriptions": {"news": {"email": {"isSubscribed": 1}}},
+    }
+    return {
+        "apiKey": "3_f1X2c9fWn1Lb4Vq0gH7tYzE8sKpR6mJ2uD5aN3oQ",
+        "userKey": "AJ1s2Kp6ZyQh",
+        "timestamp": now,
+        "nonce": f"{now}123456",
+        "format": "json",
+        "httpStatusCodes": "false",
+        "sdk": "python_3.3.6",
+        "UID": "_gid_7kBzZ0uQ2pXc9vLm3nRt",
+        "include": "profile,data,preferences",
+        "data": data,
+    }
+
+
+def _signer_op(kernels: ModuleType, request: Dict[str, Any]) -> Op:
+    return Op(kernels.Signer(SECRET).sign_request, ("POST", URL, request))
+
+
+def _functions_op(kernels: ModuleType, request: Dict[str, Any]) -> Op:
+    return Op(sign_with_functions, (kernels, URL, request, SECRET))
+
+
+def bench_sign_request(cfg: Config, pure: ModuleType, compiled: ModuleType | None) -> List[Row]:
+    """Base string + HMAC for one request of 10 params incl. a ~300-byte JSON value.
+
+    Measured with the JSON value as a dict (serialised on every call, by both
+    sides) and as an already serialised str.
+    """
+    params = request_params(int(time.time()))
+    text = json.dumps(params["data"], separators=(",", ":"), ensure_ascii=False)
+    rows: List[Row] = []
+    for kind, value in (("dict", params["data"]), ("str", text)):
+        request = dict(params, data=value)
+        baseline = Op(GSRequestSigning().getOAuth1Signature, (SECRET, "POST", URL, True, request))
+        if len(str(baseline.call())) != 28:
+            raise AssertionError("the original signer did not produce a signature")
+        for name, make in (("Signer.sign_request", _signer_op), ("calc_signature(build_base_string)", _functions_op)):
+            ops = _ops(make(pure, request), make(compiled, request) if compiled else None, baseline)
+            _agree(ops, ["pure", "compiled"])
+            best = measure(ops, repeats=cfg.repeats, min_time=cfg.min_time)
+            rows.append(
+                Row(
+                    f"sign_request, JSON {kind}: {name}",
+                    "original base string+sign",
+                    best["baseline"],
+                    best["pure"],
+                    best.get("compiled"),
+                    TARGET_SIGN_REQUEST,
+                )
+            )
+    size = len(text.encode("utf-8"))
+    rows[0].note = f"10 params, JSON value of {size} bytes (dict: json-encoded on every call by all three)"
+    return rows
+
+
+def bench_verify_hmacs(cfg: Config, pure: ModuleType, compiled: ModuleType | None) -> List[Row]:
+    """Webhook bodies of 2 KB: one batch call vs a stdlib loop, threads=1 (then 2, for information)."""
+    key = base64.b64decode(SECRET)
+    rng = random.Random(2048)  # noqa: S311 - benchmark data, not secrets
+    alphabet = b'abcdefghijklmnopqrstuvwxyz0123456789{}":,[]'
+    bodies = [bytes(rng.choice(alphabet) for _ in range(BODY_SIZE)) for _ in range(min(cfg.bodies, 64))]
+    bodies = [bodies[i % len(bodies)][: BODY_SIZE - 8] + b"%08d" % i for i in range(cfg.bodies)]
+    sigs = [base64.b64encode(hmac.digest(key, body, "sha1")).decode("ascii") for body in bodies]
+    n = cfg.bodies
+    ops = _ops(
+        Op(pure.Signer(SECRET).verify_hmacs, (bodies, sigs), {"threads": 1}, ops=n),
+        Op(compiled.Signer(SECRET).verify_hmacs, (bodies, sigs), {"threads": 1}, ops=n) if compiled else None,
+        Op(stdlib_verify_many, (key, bodies, sigs), ops=n),
+    )
+    ops["digest_only"] = Op(stdlib_digest_many, (key, bodies), ops=n)
+    _agree(ops, ["baseline", "pure", "compiled"], expected=[True] * n)
+    best = measure(ops, repeats=cfg.repeats, min_time=cfg.min_time)
+    return [
+        Row(
+            "verify_hmacs 2KB, threads=1",
+            "stdlib verify loop",
+            best["baseline"],
+            best["pure"],
+            best.get("compiled"),
+            TARGET_VERIFY_HMACS,
+            note="stdlib loop = hmac.digest + b64encode + compare_digest per body",
+        ),
+        Row(
+            "verify_hmacs 2KB, threads=1",
+            "hmac.digest loop only",
+            best["digest_only"],
+            best["pure"],
+            best.get("compiled"),
+            TARGET_VERIFY_HMACS,
+        ),
+        _thread_row("verify_hmacs 2KB, threads=2", cfg, compiled, "verify_hmacs", (bodies, sigs), n),
+    ]
+
+
+Case = Callable[[Config, ModuleType, Optional[ModuleType]], List[Row]]
+
+CASES: Dict[str, Case] = {
+    "validate_user": bench_validate_user,
+    "validate_users": bench_validate_users,
+    "sign_request": bench_sign_request,
+    "verify_hmacs": bench_verify_hmacs,
+}
+
+
+def run_benchmarks(quick: bool = False, only: Sequence[str] | None = None, repeats: int | None = None) -> Report:
+    """Run the selected cases (all by default) and return the report."""
+    unknown = sorted(set(only or ()) - set(CASES))
+    if unknown:
+        raise ValueError("unknown benchmark case(s): {} (choose from {})".format(", ".join(unknown), ", ".join(CASES)))
+    cfg = make_config(quick, repeats)
+    pure, compiled, status = load_kernels()
+    report = Report(
+        machine=machine_info(pure, compiled, status),
+        compiled_available=compiled is not None,
+        quick=quick,
+        repeats=cfg.repeats,
+    )
+    for name, case in CASES.items():
+        if only and name not in only:
+            continue
+        report.rows.extend(case(cfg, pure, compiled))
+    return report

@@ -1,0 +1,49 @@
+"""Units of the benchmark machinery: timing helpers and PASS/FAIL verdicts."""
+
+from __future__ import annotations
+
+from typing import List
+
+from gigya_fast._bench.report import Report, Row, format_table, to_json
+from gigya_fast._bench.timing import Op, measure
+
+
+def test_op_timer_calls_with_args_and_kwargs() -> None:
+    calls: List[tuple] = []  # type: ignore[type-arg]
+
+    def record(*args: object, **kwargs: object) -> None:
+        calls.append((args, kwargs))
+
+    op = Op(record, (1, "a"), {"threads": 2})
+    op.timer().timeit(3)
+    assert calls == [((1, "a"), {"threads": 2})] * 3
+    assert op.call() is None
+
+
+def test_measure_returns_per_operation_seconds() -> None:
+    ops = {"one": Op(sum, ([1, 2, 3],)), "batch": Op(sum, (list(range(1000)),), ops=1000)}
+    best = measure(ops, repeats=2, min_time=0.001)
+    assert set(best) == {"one", "batch"}
+    assert all(0 < value < 0.01 for value in best.values())
+    wall = measure(ops, repeats=1, min_time=0.001, clock="wall")
+    assert all(value > 0 for value in wall.values())
+
+
+def test_row_verdicts() -> None:
+    assert Row("c", "b", 10.0, 5.0, 1.0, target=10).result == "PASS"
+    assert Row("c", "b", 10.0, 5.0, 2.0, target=10).result == "FAIL"
+    assert Row("c", "b", 10.0, 5.0, None, target=10).result == "n/a"
+    assert Row("c", "b", None, None, None, target=1.6).result == "n/a"
+    assert Row("c", "b", 10.0, 5.0, 1.0).result == "info"
+    assert Row("c", "b", 10.0, 5.0, 1.0).speedup(5.0) == 2.0
+
+
+def test_report_failed_and_renderings() -> None:
+    machine = {"cpu": "x", "compiled": "not built"}
+    report = Report(machine=machine, rows=[Row("case-a", "orig", 1e-6, 2e-6, None, 12.0)], repeats=3)
+    assert report.failed
+    table = format_table(report)
+    assert "case-a" in table and "missing" in table and "compiled kernels are missing (not built)" in table
+    assert '"case": "case-a"' in to_json(report)
+    ok = Report(machine=machine, rows=[Row("c", "o", 1e-6, 2e-6, 1e-8, 12.0)], compiled_available=True)
+    assert not ok.failed

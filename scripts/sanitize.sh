@@ -44,7 +44,7 @@ echo "== building with clang, GIGYA_FAST_SANITIZE=1"
 (cd "$WORK/src" && CC=clang LDSHARED="clang -shared" GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
     "$VPY" -m pip install --no-build-isolation --no-deps --force-reinstall -q . ) >"$WORK/build.log" 2>&1 || {
     tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
-SO=$("$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
+SO=$(cd / && "$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
 echo "   built $SO"
 nm -D "$SO" | grep -q __asan_ || { echo "the extension is not instrumented (no __asan_ symbols)" >&2; exit 1; }
 

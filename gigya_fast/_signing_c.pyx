@@ -406,7 +406,10 @@ cdef int _init_key(gf_hmac_key *key, object secret) except -1:
 
 
 cdef class Signer:
-    """HMAC-SHA1 signer/validator for one base64 secret.
+    """Signer(secret)
+--
+
+HMAC-SHA1 signer/validator for one base64 secret.
 
     Immutable and safe to share between threads. The secret is decoded once;
     only the HMAC midstates are kept, and they never appear in ``repr()``.

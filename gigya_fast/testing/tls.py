@@ -17,8 +17,12 @@ __all__ = ["TLSMaterial", "SERVER_IDENTITIES"]
 
 logger = logging.getLogger(__name__)
 
+# OpenSSL will not match a wildcard directly under a single-label name, so the
+# CDC namespaces are listed explicitly beside ``*.localhost``.
+_NAMESPACES = ("accounts", "socialize", "ds", "audit", "gm", "comments", "reports", "idx", "fidm", "oauth2", "mtls")
+
 #: Names the generated server certificate is valid for.
-SERVER_IDENTITIES = ("127.0.0.1", "localhost", "*.localhost")
+SERVER_IDENTITIES = ("127.0.0.1", "localhost", "*.localhost") + tuple(ns + ".localhost" for ns in _NAMESPACES)
 
 
 def _trustme() -> Any:

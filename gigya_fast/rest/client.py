@@ -276,7 +276,7 @@ class Client:
     ) -> Response:
         if self._closed:
             raise ConfigurationError("this client is closed")
-        split_method(method)
+        self._router.url_for(method)  # validates the name before any I/O
         limit = self._timeout if timeout is None else to_timeout(timeout)
         started = time.monotonic()
         state: Optional[RetryState] = None

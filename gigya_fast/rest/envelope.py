@@ -41,12 +41,12 @@ def read_response(
     """Parse one answer. Never returns an unparsed body: empty, HTML, non-JSON,
     truncated JSON, a non-object or an object without ``errorCode`` raise
     ``MalformedResponseError`` (with ``http_status``)."""
-    stripped = body.strip()
-    if not stripped:
+    if not body or body.isspace():
         raise malformed(method, status, "empty body", details=_describe_body(headers, body))
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
+        stripped = body.lstrip()[:1]
         if stripped[:1] == b"<":
             reason = "HTML or XML instead of JSON"
         elif stripped[:1] in (b"{", b"["):

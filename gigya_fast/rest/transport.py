@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import ssl
-from typing import Mapping, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Mapping, NamedTuple, Optional, Tuple, Union
 
 import urllib3
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import (
     ClosedPoolError,
     ConnectTimeoutError,
@@ -28,6 +29,9 @@ from urllib3.exceptions import (
 
 from ..errors import ConfigurationError, ConnectionFailedError, GigyaError, RequestTimeoutError
 from .envelope import malformed
+
+if TYPE_CHECKING:
+    from urllib3.response import BaseHTTPResponse
 
 __all__ = [
     "RawResponse",
@@ -166,6 +170,33 @@ class Urllib3Transport:
         self.manager = manager
         self.timeout = timeout
         self.owns_manager = owns_manager
+        # Plain-HTTP requests through a proxy need the manager (absolute-form targets);
+        # everything else goes straight to the per-origin pool, skipping a URL parse.
+        self._proxied_http = isinstance(manager, urllib3.ProxyManager)
+        self._pools: Dict[str, HTTPConnectionPool] = {}
+
+    def _open(self, url: str, body: bytes, headers: Mapping[str, str], timeout: urllib3.Timeout) -> BaseHTTPResponse:
+        split = url.find("/", 8)
+        origin, path = (url, "/") if split < 0 else (url[:split], url[split:])
+        if self._proxied_http and origin.startswith("http:"):
+            return self.manager.urlopen(
+                "POST", url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False,
+                preload_content=False,
+            )
+        for _ in range(2):
+            pool = self._pools.get(origin)
+            if pool is None:
+                pool = self.manager.connection_from_url(origin)
+                if len(self._pools) < 64:
+                    self._pools[origin] = pool
+            try:
+                return pool.urlopen(
+                    "POST", path, body=body, headers=headers, timeout=timeout, retries=False, redirect=False,
+                    assert_same_host=False, preload_content=False,
+                )
+            except ClosedPoolError:  # the manager evicted or cleared this pool: ask it for a new one
+                self._pools.pop(origin, None)
+        raise ClosedPoolError(None, "connection pool closed")  # type: ignore[arg-type]
 
     def post(
         self,
@@ -178,16 +209,7 @@ class Urllib3Transport:
     ) -> RawResponse:
         """Send one POST; raise :class:`SendError` or ``MalformedResponseError`` (truncated body)."""
         try:
-            response = self.manager.urlopen(
-                "POST",
-                url,
-                body=body,
-                headers=headers,
-                timeout=timeout or self.timeout,
-                retries=False,
-                redirect=False,
-                preload_content=False,
-            )
+            response = self._open(url, body, headers, timeout or self.timeout)
         except NewConnectionError as exc:  # before ConnectTimeoutError: it is a subclass
             raise _failed(url, exc, sent=False) from None
         except ConnectTimeoutError as exc:
@@ -218,5 +240,6 @@ class Urllib3Transport:
 
     def close(self) -> None:
         """Close every pooled connection (only when the manager is ours)."""
+        self._pools = {}
         if self.owns_manager:
             self.manager.clear()

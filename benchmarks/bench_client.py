@@ -1,0 +1,262 @@
+"""REST client benchmark: ``python benchmarks/bench_client.py [--requests N] [--json]``.
+
+Runs once, against a local HTTPS keep-alive responder in a separate process
+(``_client_server.py``, trustme certificate) that answers a fixed CDC JSON
+body; its CPU share during each run is reported to show it is not the
+bottleneck. Compared, in requests per second:
+
+- ``Client.call``: signing, pooled HTTPS, JSON parsing and Response included;
+- (a) the original SDK's transport pattern: per request a new SSL context
+  (CA file loaded), a new urllib opener installed process-wide, HMAC signing,
+  a new TLS connection; target: Client.call >= 50x;
+- (b) a plain ``urllib3.PoolManager.request`` loop posting a prebuilt,
+  unsigned body, no JSON parsing; target: Client.call >= 0.9x;
+- (c) ``Client.call_many`` with 8 workers vs sequential ``Client.call``,
+  against the instant responder and (c') against one that waits a few
+  milliseconds per answer, as a remote CDC does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from typing import Any, Callable, Dict, List, Optional
+from urllib.parse import quote
+
+try:
+    import gigya_fast  # noqa: F401
+except ImportError:  # a checkout that is not installed: use the source tree beside this file
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import certifi  # noqa: E402
+import urllib3  # noqa: E402
+
+import gigya_fast  # noqa: E402
+from gigya_fast.rest import Client  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+API_KEY = "3_benchmarkApiKey"
+USER_KEY = "AbenchUserKey"
+SECRET = base64.b64encode(b"benchmark-secret-0123456789").decode("ascii")
+PARAMS = {"UID": "b5e1c8f2a3d94e0f8a7b6c5d4e3f2a1b", "include": "profile,data,identities"}
+
+
+class Server:
+    """The responder process, with its CPU time read from /proc."""
+
+    def __init__(self, cert: str, key: str, latency: float = 0.0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "_client_server.py"), "--cert", cert, "--key", key,
+             "--latency", repr(latency)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().split()
+        self.port = int(line[1])
+
+    def cpu_seconds(self) -> Optional[float]:
+        """user + system CPU seconds of the server process so far (Linux), else None."""
+        try:
+            with open("/proc/%d/stat" % self.process.pid) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def close(self) -> None:
+        """Stop the process."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _gssdk_style_call(url: str, ca_file: str) -> Dict[str, Any]:
+    """One request the way the original GSSDK.py sends it."""
+    params = dict(PARAMS)
+    params.update({"apiKey": API_KEY, "userKey": USER_KEY, "format": "json", "httpStatusCodes": "false",
+                   "timestamp": str(int(time.time())), "nonce": "%d%s" % (time.time() * 1000, os.urandom(4).hex())})
+    query = "&".join("%s=%s" % (k, quote(str(v), safe="")) for k, v in sorted(params.items()))
+    base = "POST&%s&%s" % (quote(url, safe=""), quote(query, safe=""))
+    sig = base64.b64encode(hmac.new(base64.b64decode(SECRET), base.encode(), hashlib.sha1).digest()).decode()
+    body = (query + "&sig=" + quote(sig, safe="")).encode()
+    context = ssl.create_default_context(cafile=ca_file)
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
+    urllib.request.install_opener(opener)
+    with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=30) as answer:  # noqa: S310
+        return json.loads(answer.read())  # type: ignore[no-any-return]
+
+
+class Run:
+    """Accumulated wall time and server CPU time of one kind of run."""
+
+    def __init__(self, name: str, body: Callable[[int], None], per_round: int) -> None:
+        self.name, self.body, self.per_round = name, body, per_round
+        self.requests, self.wall, self.server_cpu = 0, 0.0, 0.0
+        self.cpu_known = True
+
+    def round(self, server: Server) -> None:
+        cpu_before = server.cpu_seconds()
+        started = time.perf_counter()
+        self.body(self.per_round)
+        self.wall += time.perf_counter() - started
+        cpu_after = server.cpu_seconds()
+        if cpu_before is None or cpu_after is None:
+            self.cpu_known = False
+        else:
+            self.server_cpu += cpu_after - cpu_before
+        self.requests += self.per_round
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.wall
+
+    def row(self) -> Dict[str, Any]:
+        return {
+            "name": self.name,
+            "requests": self.requests,
+            "seconds": self.wall,
+            "rps": self.rps,
+            "server_cpu": self.server_cpu / self.wall if self.cpu_known else None,
+        }
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run every measurement once and print the table and ratios."""
+    parser = argparse.ArgumentParser(prog="bench_client.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000, help="requests per pooled run")
+    parser.add_argument("--gssdk-requests", type=int, default=150, help="requests of the slow original pattern")
+    parser.add_argument("--latency-ms", type=float, default=5.0, help="server latency of the (c') runs")
+    parser.add_argument("--slow-requests", type=int, default=400, help="requests per (c') run")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds the requests are split into")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+
+    import trustme
+
+    folder = tempfile.mkdtemp(prefix="bench-client-")
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    cert, key, ca_file = (os.path.join(folder, n) for n in ("cert.pem", "key.pem", "ca.pem"))
+    leaf.cert_chain_pems[0].write_to_path(cert)
+    leaf.private_key_pem.write_to_path(key)
+    ca.cert_pem.write_to_path(ca_file)
+    server = Server(cert, key)
+    base_url = "https://127.0.0.1:%d" % server.port
+    url = base_url + "/accounts.getAccountInfo"
+    bundle = os.path.join(folder, "bundle.pem")
+    with open(bundle, "wb") as out:  # like GSSDK's cacert.pem: every public root, plus the test CA
+        for source in (certifi.where(), ca_file):
+            with open(source, "rb") as handle:
+                out.write(handle.read())
+
+    try:
+        client = Client(API_KEY, user_key=USER_KEY, secret=SECRET, base_url=base_url, ca_certs=ca_file,
+                        pool_maxsize=8)
+        manager = urllib3.PoolManager(maxsize=8, ssl_context=ssl.create_default_context(cafile=ca_file),
+                                      retries=False)
+        raw_body = "&".join("%s=%s" % (k, quote(v, safe="")) for k, v in sorted(PARAMS.items())).encode()
+        raw_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+
+        def client_loop(count: int) -> None:
+            for _ in range(count):
+                client.call("accounts.getAccountInfo", PARAMS)
+
+        def raw_loop(count: int) -> None:
+            for _ in range(count):
+                manager.request("POST", url, body=raw_body, headers=raw_headers).data  # noqa: B018
+
+        def gssdk_loop(count: int) -> None:
+            for _ in range(count):
+                _gssdk_style_call(url, bundle)
+
+        def many(count: int) -> None:
+            client.call_many([("accounts.getAccountInfo", PARAMS)] * count, max_workers=8)
+
+        for warm in (client_loop, raw_loop, many):
+            warm(200)
+        gssdk_loop(5)
+        rounds = max(1, args.rounds)
+        per_round = max(1, args.requests // rounds)
+        gssdk = Run("(a) original SDK pattern (new SSL context + opener per request)", gssdk_loop,
+                    max(1, args.gssdk_requests // rounds))
+        raw = Run("(b) urllib3.PoolManager.request, prebuilt unsigned body", raw_loop, per_round)
+        sequential = Run("Client.call (signed, parsed), sequential", client_loop, per_round)
+        parallel = Run("(c) Client.call_many, 8 workers", many, per_round)
+        runs = [gssdk, raw, sequential, parallel]
+        for _ in range(rounds):  # interleaved, so that load changes on the machine hit every run alike
+            for run in runs:
+                run.round(server)
+        rows = [run.row() for run in runs]
+        client.close()
+        manager.clear()
+    finally:
+        server.close()
+
+    # (c) again where the server takes time to answer, as CDC over a network does.
+    slow_server = Server(cert, key, latency=args.latency_ms / 1000.0)
+    try:
+        slow = Client(API_KEY, user_key=USER_KEY, secret=SECRET, base_url="https://127.0.0.1:%d" % slow_server.port,
+                      ca_certs=ca_file, pool_maxsize=8)
+
+        def slow_loop(count: int) -> None:
+            for _ in range(count):
+                slow.call("accounts.getAccountInfo", PARAMS)
+
+        def slow_many(count: int) -> None:
+            slow.call_many([("accounts.getAccountInfo", PARAMS)] * count, max_workers=8)
+
+        slow_many(16)
+        label = "%g ms server latency" % args.latency_ms
+        slow_runs = [Run("Client.call, sequential, " + label, slow_loop, max(1, args.slow_requests // 2)),
+                     Run("(c') Client.call_many, 8 workers, " + label, slow_many, max(1, args.slow_requests // 2))]
+        for _ in range(2):
+            for run in slow_runs:
+                run.round(slow_server)
+        rows += [run.row() for run in slow_runs]
+        slow.close()
+    finally:
+        slow_server.close()
+    ratios = {
+        "client_vs_original_sdk": sequential.rps / gssdk.rps,
+        "client_vs_raw_urllib3": sequential.rps / raw.rps,
+        "call_many8_vs_sequential": parallel.rps / sequential.rps,
+        "call_many8_vs_sequential_with_latency": slow_runs[1].rps / slow_runs[0].rps,
+    }
+    if args.json:
+        print(json.dumps({"implementation": gigya_fast.IMPLEMENTATION, "rows": rows, "ratios": ratios}, indent=2))
+        return 0
+    print("gigya_fast %s, kernels: %s, urllib3 %s, Python %s, %d CPUs" % (
+        gigya_fast.__version__, gigya_fast.IMPLEMENTATION, getattr(urllib3, "__version__", "?"), sys.version.split()[0],
+        os.cpu_count() or 0))
+    print("HTTPS to a local keep-alive responder in its own process (trustme certificate);")
+    print("%d interleaved rounds; server CPU = its CPU seconds / wall seconds of the run\n" % args.rounds)
+    print("%-66s %8s %9s %10s %11s" % ("run", "requests", "seconds", "req/s", "server CPU"))
+    for row in rows:
+        share = "n/a" if row["server_cpu"] is None else "%.0f%%" % (100 * row["server_cpu"])
+        print("%-66s %8d %9.2f %10.0f %11s" % (row["name"], row["requests"], row["seconds"], row["rps"], share))
+    print()
+    print("Client.call vs (a) original SDK pattern: %7.1fx  (target >= 50x)" % ratios["client_vs_original_sdk"])
+    print("Client.call vs (b) raw urllib3 loop:     %7.2fx  (target >= 0.9x)" % ratios["client_vs_raw_urllib3"])
+    print("(c) call_many(8) vs sequential call:     %7.2fx" % ratios["call_many8_vs_sequential"])
+    print("(c') the same with %g ms server latency:  %7.2fx" % (
+        args.latency_ms, ratios["call_many8_vs_sequential_with_latency"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

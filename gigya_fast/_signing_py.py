@@ -65,7 +65,7 @@ def _require_str(name: str, value: object) -> str:
 def percent_encode(value: str) -> str:
     """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~`` kept)."""
     _require_str("value", value)
-    return quote(value, safe="")
+    return quote(str.__str__(value), safe="")
 
 
 def serialize_value(value: object) -> Optional[str]:
@@ -196,9 +196,9 @@ def _check_window_args(expiration: object, now: object) -> None:
 
 def _signature_bytes(signature: object) -> Optional[bytes]:
     """The ASCII bytes of a candidate signature, or None when it cannot match."""
-    if not isinstance(signature, str) or not signature.isascii():
+    if not isinstance(signature, str) or not str.isascii(signature):
         return None
-    return signature.encode("ascii")
+    return str.encode(signature, "ascii")
 
 
 def _check_threads(threads: object) -> None:
@@ -240,7 +240,7 @@ class Signer:
     def sign(self, base_string: str) -> str:
         """base64(HMAC-SHA1(secret, UTF-8 of *base_string*))."""
         _require_str("base_string", base_string)
-        return self._digest_b64(base_string.encode("utf-8")).decode("ascii")
+        return self._digest_b64(str.encode(base_string, "utf-8")).decode("ascii")
 
     def sign_bytes(self, message: bytes) -> str:
         """base64(HMAC-SHA1(secret, *message*)), e.g. a webhook body."""

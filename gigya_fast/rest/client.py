@@ -20,7 +20,7 @@ from .config import build_auth, check_transport_security, choose_auth_mode
 from .envelope import read_response
 from .prepare import USER_AGENT, RequestBuilder, merge_params
 from .response import Response
-from .retry import DONE, FIX_CLOCK, REROUTE, RetryPolicy, RetryState, is_read_method
+from .retry import DONE, FIX_CLOCK, REAUTH, REROUTE, RetryPolicy, RetryState, is_read_method
 from .routing import Router, resolve_api_domain, split_method
 from .search import first_page_params, next_page_params
 from .tls import PemSource, build_ssl_context
@@ -263,7 +263,11 @@ class Client:
         policy = retry if isinstance(retry, RetryPolicy) else self._retry_policy
         idempotent = retry is True or self._retry_writes or is_read_method(method)
         return RetryState(
-            policy, idempotent=idempotent, enabled=retry is not False, can_reroute=self._router.can_reroute
+            policy,
+            idempotent=idempotent,
+            enabled=retry is not False,
+            can_reroute=self._router.can_reroute,
+            can_reauth=self._auth.mode == "oauth2",
         )
 
     def _call(
@@ -328,6 +332,8 @@ class Client:
                 if self._router.reroute(decision.api_domain):
                     self._auth.invalidate()
                     logger.info("API key lives in data center %s: re-routed", self._router.api_domain)
+            elif decision.action == REAUTH:
+                self._auth.invalidate()
             if decision.delay > 0:
                 time.sleep(decision.delay)
         if isinstance(outcome, GigyaError):

@@ -23,6 +23,7 @@ __all__ = [
     "RETRY",
     "FIX_CLOCK",
     "REROUTE",
+    "REAUTH",
     "RETRYABLE_CODES",
     "IDEMPOTENT_RETRY_CODES",
     "is_read_method",
@@ -39,6 +40,9 @@ DONE = "done"
 RETRY = "retry"
 FIX_CLOCK = "fix_clock"
 REROUTE = "reroute"
+REAUTH = "reauth"
+#: An access token the server no longer accepts (revoked, expired early).
+_TOKEN_REFUSED = 403005
 
 _READ_METHOD = re.compile(r"(?:get|search|is[A-Z])")
 _MAX_REROUTES = 2
@@ -119,9 +123,11 @@ Outcome = Union[Response, GigyaError]
 class RetryState:
     """Follows one call across attempts. *idempotent*: the method may be resent
     after the server may have acted (timeouts, 504002). *enabled*: backoff
-    retries allowed at all (clock fixes and re-routes always are)."""
+    retries allowed at all (clock fixes, re-routes and token renewals always
+    are). *can_reauth*: a refused cached token (403005) may be renewed once."""
 
-    __slots__ = ("policy", "idempotent", "enabled", "can_reroute", "retries", "clock_fixed", "reroutes", "_rand")
+    __slots__ = ("policy", "idempotent", "enabled", "can_reroute", "can_reauth", "retries", "clock_fixed", "reroutes",
+                 "reauthed", "_rand")
 
     def __init__(
         self,
@@ -130,9 +136,12 @@ class RetryState:
         idempotent: bool,
         enabled: bool = True,
         can_reroute: bool = True,
+        can_reauth: bool = False,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.policy = policy
+        self.can_reauth = can_reauth
+        self.reauthed = False
         self.idempotent = idempotent
         self.enabled = enabled
         self.can_reroute = can_reroute
@@ -186,6 +195,9 @@ class RetryState:
                     return _STOP
                 self.reroutes += 1
                 return Decision(REROUTE, 0.0, "data center is %s" % domain, domain)
+            if code == _TOKEN_REFUSED and self.can_reauth and not self.reauthed:
+                self.reauthed = True
+                return Decision(REAUTH, 0.0, "access token refused: fetching a new one")
             if code in self.policy.retry_codes:
                 return self._backoff("errorCode %d" % code, elapsed)
             if code in self.policy.idempotent_codes and self.idempotent:

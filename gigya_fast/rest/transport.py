@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import ssl
 from typing import TYPE_CHECKING, Dict, Mapping, NamedTuple, Optional, Tuple, Union
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
@@ -110,10 +111,17 @@ def build_pool_manager(
         return urllib3.PoolManager(**common)  # type: ignore[arg-type]
     if not proxy_url.lower().startswith(("http://", "https://")):
         raise ConfigurationError("proxy_url must be an http:// or https:// URL")
+    headers = dict(proxy_headers or {})
+    parts = urlsplit(proxy_url)
+    if parts.username is not None:  # urllib3 ignores credentials in the proxy URL: send them as Basic auth
+        credentials = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
+        headers.update(urllib3.util.make_headers(proxy_basic_auth=credentials))
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        proxy_url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     try:
         return urllib3.ProxyManager(
             proxy_url,
-            proxy_headers=dict(proxy_headers or {}),
+            proxy_headers=headers,
             proxy_ssl_context=ssl_context,
             **common,  # type: ignore[arg-type]
         )

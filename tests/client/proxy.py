@@ -8,8 +8,8 @@
   data-center routing can be tested end to end against a local server.
 - Absolute-form requests (``POST http://host:port/path``) are forwarded raw.
 
-Every request head seen is kept in :attr:`seen` (``"CONNECT host:port"`` or
-``"POST http://..."``).
+Every request line seen is kept in :attr:`seen` (``"CONNECT host:port"`` or
+``"POST http://..."``), every full head in :attr:`heads`.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ class Proxy:
         self.mitm_ca = mitm_ca
         self.upstream_ca = upstream_ca
         self.seen: List[str] = []
+        self.heads: List[str] = []
         self._contexts: Dict[str, ssl.SSLContext] = {}
         self._lock = threading.Lock()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -164,6 +165,7 @@ class Proxy:
             verb, target, _ = request_line.split(" ", 2)
             with self._lock:
                 self.seen.append("%s %s" % (verb, target))
+                self.heads.append(head.decode("latin-1"))
             if verb.upper() == "CONNECT":
                 host, _, port_text = target.rpartition(":")
                 upstream = self._track(socket.create_connection(self.resolve(host, int(port_text)), timeout=10))

@@ -18,6 +18,7 @@ from gigya_fast.rest.retry import (
     DONE,
     FIX_CLOCK,
     IDEMPOTENT_RETRY_CODES,
+    REAUTH,
     REROUTE,
     RETRY,
     RETRYABLE_CODES,
@@ -115,6 +116,14 @@ def test_reroute() -> None:
     assert _state().decide(_r(301001), current_domain="us1.gigya.com").action == DONE
     assert _state(can_reroute=False).decide(_r(301001, apiDomain="eu1.gigya.com")).action == DONE
     assert _state(enabled=False).decide(_r(301001, apiDomain="eu1.gigya.com")).action == REROUTE
+
+
+def test_refused_token_renewed_once() -> None:
+    state = _state(can_reauth=True)
+    assert state.decide(_r(403005)).action == REAUTH
+    assert state.decide(_r(403005)).action == DONE
+    assert _state().decide(_r(403005)).action == DONE
+    assert _state(can_reauth=True, enabled=False).decide(_r(403005)).action == REAUTH
 
 
 def test_transport_failures() -> None:

@@ -123,6 +123,32 @@ def test_oauth2_token_fetched_once_for_concurrent_calls(cdc_tls: Any) -> None:
     assert [r.method for r in cdc_tls.requests].count("oauth2.token") == 1
 
 
+def test_oauth2_refused_token_is_renewed_once(cdc_tls: Any) -> None:
+    cdc_tls.faults.add("accounts.search", error_code=403005)
+    with Client(
+        cdc_tls.api_key,
+        user_key=cdc_tls.user_key,
+        secret=cdc_tls.user_secret,
+        auth="oauth2",
+        base_url=cdc_tls.url,
+        ca_certs=cdc_tls.ca_path,
+    ) as client:
+        assert client.call("accounts.search", query="SELECT * FROM accounts LIMIT 1").attempts == 2
+        cdc_tls.faults.add("accounts.search", error_code=403005, times=2)
+        with pytest.raises(AuthenticationError):
+            client.call("accounts.search", query="SELECT * FROM accounts LIMIT 1")
+    methods = [(r.method, r.error_code) for r in cdc_tls.requests]
+    assert methods == [
+        ("oauth2.token", 0),
+        ("accounts.search", 403005),
+        ("oauth2.token", 0),
+        ("accounts.search", 0),
+        ("accounts.search", 403005),
+        ("oauth2.token", 0),
+        ("accounts.search", 403005),
+    ]
+
+
 def test_oauth2_bad_secret(cdc_tls: Any) -> None:
     _, wrong = cdc_tls.add_user_key()
     with Client(

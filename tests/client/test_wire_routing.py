@@ -10,6 +10,7 @@ Nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Iterator, Tuple
 
 import pytest
@@ -100,6 +101,17 @@ def test_https_through_a_connect_tunnel(cdc_tls: Any) -> None:
             assert client.call("accounts.getAccountInfo", UID=cdc_tls.accounts[0]["UID"]).ok
         assert proxy.seen == ["CONNECT 127.0.0.1:%d" % cdc_tls.port]  # one tunnel, kept alive
     assert [r.auth_mode for r in cdc_tls.requests] == ["partner_sig"] * 2
+
+
+def test_proxy_credentials_become_basic_auth(cdc_tls: Any) -> None:
+    with Proxy() as proxy:
+        proxy_url = "http://user:p%%40ss@127.0.0.1:%d" % proxy.port
+        with Client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url,
+                    ca_certs=cdc_tls.ca_path, proxy_url=proxy_url) as client:
+            assert client.call("accounts.getAccountInfo", UID=cdc_tls.accounts[0]["UID"]).ok
+            assert "p%40ss" not in repr(client) and "p@ss" not in repr(client)
+        expected = "Proxy-Authorization: Basic " + base64.b64encode(b"user:p@ss").decode()
+        assert expected.lower() in proxy.heads[0].lower()
 
 
 def test_plain_http_through_a_proxy(cdc: Any) -> None:

@@ -101,7 +101,7 @@ def make_asgi_app(verifier: WebhookVerifier, handler: Handler) -> ASGIApp:
             return
         headers = headers_from_scope(scope)
         declared = headers.get("content-length", "")
-        if declared and (not declared.isdigit() or int(declared) > verifier.max_body_bytes):
+        if declared and (not (declared.isascii() and declared.isdigit()) or int(declared) > verifier.max_body_bytes):
             logger.warning("rejected webhook request: bad or oversized Content-Length")
             await _send_answer(send, BAD_REQUEST)
             return

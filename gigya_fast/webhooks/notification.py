@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from typing import Any, Dict, FrozenSet, Iterable, Mapping, NamedTuple, Tuple, Union
 
 from ..errors import SignatureError
@@ -27,6 +28,10 @@ Number = Union[int, float]
 # just to apply the replay window. Anything else falls back to json.loads.
 _TAIL_TIMESTAMP = re.compile(rb'[{,]\s*"timestamp"\s*:\s*(\d{1,15})\s*}\s*\Z')
 _TAIL = 64
+
+# Striped locks guarding the first computation of new_events (a per-instance
+# lock would make every Notification more expensive to build).
+_STRIPES = tuple(threading.Lock() for _ in range(64))
 
 
 class Event(NamedTuple):
@@ -217,8 +222,18 @@ class Notification:
 
     @property
     def new_events(self) -> Tuple[Event, ...]:
-        """The events not seen before (computed once; marks their ids as seen)."""
-        new = getattr(self, "_new_events", None)
+        """The events not seen before (computed once; marks their ids as seen).
+
+        Safe to read from several threads: only the first reader asks the store.
+        """
+        new: Tuple[Event, ...] | None = getattr(self, "_new_events", None)
+        if new is not None:
+            return new
+        with _STRIPES[id(self) % len(_STRIPES)]:
+            return self._claim_new_events()
+
+    def _claim_new_events(self) -> Tuple[Event, ...]:
+        new: Tuple[Event, ...] | None = getattr(self, "_new_events", None)
         if new is None:
             events = self.events
             store = self._ctx[1]
@@ -239,11 +254,12 @@ class Notification:
 
     def release(self) -> None:
         """Forget the ids :attr:`new_events` marked as seen (call when their processing failed)."""
-        new = getattr(self, "_new_events", None)
-        store = self._ctx[1]
-        if new and store is not None:
-            store.discard_many([event.id for event in new])
-        self._new_events = None
+        with _STRIPES[id(self) % len(_STRIPES)]:
+            new = getattr(self, "_new_events", None)
+            store = self._ctx[1]
+            if new and store is not None:
+                store.discard_many([event.id for event in new])
+            self._new_events = None
 
     def to_dict(self) -> Dict[str, Any]:
         """A JSON-ready summary (no signatures, no headers)."""

@@ -70,11 +70,13 @@ _E_JTI = "webhook JWT jti does not match the body nonce"
 _E_SUB = "webhook JWT sub does not match the SHA-256 of the body"
 
 
-def get_header(headers: Mapping[str, Any], name: str) -> str | None:
+def get_header(headers: Any, name: str) -> str | None:
     """Value of header *name* (any case) in *headers*, or None.
 
     Tries the exact spelling and the lower-case form first (dicts built by
-    frameworks), then scans. ``bytes`` values are decoded as Latin-1.
+    frameworks; case-insensitive header objects answer here), then scans the
+    keys. ``bytes`` values are decoded as Latin-1. Besides mappings, any object
+    with ``get`` and iteration works (e.g. Werkzeug's ``Headers``).
     """
     value = headers.get(name)
     if value is None:
@@ -236,7 +238,9 @@ class WebhookVerifier:
     def _prepare(self, body: object, headers: object) -> Tuple[bytes, str | None, str | None]:
         """Raw body, HMAC header, JWT header; TypeError on wrong types, SignatureError on policy."""
         raw = _body_bytes(body)
-        if not isinstance(headers, Mapping):
+        if not isinstance(headers, Mapping) and not (
+            callable(getattr(headers, "get", None)) and hasattr(headers, "__iter__")
+        ):
             raise TypeError(f"headers must be a mapping, not {type(headers).__name__}")
         if len(raw) > self._max_body:
             raise SignatureError(_E_TOO_BIG)

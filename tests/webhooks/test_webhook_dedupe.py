@@ -280,3 +280,21 @@ def test_redis_release(redis_client: Any) -> None:
     assert len(n.new_events) == 1
     n.release()
     assert len(deliver(v, "e1").new_events) == 1
+
+
+def test_new_events_from_many_threads_claims_once() -> None:
+    v = WebhookVerifier(SECRET)
+    n = deliver(v, "e1", "e2", "e3")
+    barrier = threading.Barrier(8)
+    seen: List[Any] = []
+
+    def reader() -> None:
+        barrier.wait()
+        seen.append(n.new_events)
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all([e.id for e in events] == ["e1", "e2", "e3"] for events in seen)

@@ -208,6 +208,19 @@ def test_asgi_rejections() -> None:
     assert run_asgi(app, raw, headers(raw), method="GET")[:2] == (405, b"method not allowed")
     assert run_asgi(app, big, headers(big))[:2] == (400, b"bad request")
     assert run_asgi(app, raw, headers(raw), disconnect=True)[0] == 400
+    sent: List[Dict[str, Any]] = []
+
+    async def receive() -> Dict[str, Any]:
+        return {"type": "http.request", "body": raw}
+
+    async def send(message: Dict[str, Any]) -> None:
+        sent.append(message)
+
+    for declared in ("\u00b2", "-1", "1e3"):
+        sent.clear()
+        scope = {"type": "http", "method": "POST", "headers": [(b"content-length", declared.encode())]}
+        asyncio.run(app(scope, receive, send))
+        assert sent[0]["status"] == 400
     # Repeated signature headers are joined, so they cannot both be "the" signature.
     dup = [(b"x-gigya-sig-hmac-sha1", sign(raw).encode())]
     assert run_asgi(app, raw, headers(raw), extra_headers=dup)[0] == 401

@@ -340,3 +340,27 @@ def test_errors_and_logs_never_carry_secret_or_signature(caplog: pytest.LogCaptu
     for secret_thing in (SECRET, good, bad, base64.b64decode(SECRET).decode()):
         assert secret_thing not in text
     assert "uid-1" not in text
+
+
+class HeadersObject:
+    """Like Werkzeug's Headers: case-insensitive get, iteration yields pairs, not a Mapping."""
+
+    def __init__(self, pairs: Dict[str, str]) -> None:
+        self._pairs = list(pairs.items())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        for key, value in self._pairs:
+            if key.lower() == name.lower():
+                return value
+        return default
+
+    def __iter__(self) -> Any:
+        return iter(self._pairs)
+
+
+def test_non_mapping_header_objects_with_get() -> None:
+    raw = body()
+    hdrs = HeadersObject({HMAC_HEADER.lower(): sign(raw)})
+    assert check(raw, hdrs).nonce == "nonce-1"  # type: ignore[arg-type]
+    with pytest.raises(SignatureError, match="missing"):
+        check(raw, HeadersObject({}))  # type: ignore[arg-type]

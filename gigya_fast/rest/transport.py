@@ -133,22 +133,33 @@ def _host_of(url: str) -> str:
     return url.split("/", 3)[2] if url.count("/") >= 2 else url
 
 
-def _reason(exc: BaseException) -> str:
-    """A short cause without URLs or headers."""
+def _innermost(exc: BaseException) -> BaseException:
+    """Follow urllib3's wrappers (``reason``, ``original_error``, ``args[0]``) to the root cause."""
     cause = exc
-    for attr in ("reason", "original_error"):
-        inner = getattr(cause, attr, None)
-        if isinstance(inner, BaseException):
-            cause = inner
-    if isinstance(cause, ssl.SSLError) and getattr(cause, "reason", None):
-        return "TLS error: %s" % cause.reason
+    for _ in range(5):
+        inner = getattr(cause, "reason", None) or getattr(cause, "original_error", None)
+        if not isinstance(inner, BaseException) and cause.args and isinstance(cause.args[0], BaseException):
+            inner = cause.args[0]
+        if not isinstance(inner, BaseException) or inner is cause:
+            break
+        cause = inner
+    return cause
+
+
+def _reason(exc: BaseException) -> str:
+    """A short cause without URLs, headers or connection reprs."""
+    cause = _innermost(exc)
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return "TLS error: certificate verify failed: %s" % (cause.verify_message or cause.reason)
+    if isinstance(cause, ssl.SSLError):
+        return "TLS error: %s" % (cause.reason or cause.strerror or type(cause).__name__)
     if isinstance(cause, ssl.CertificateError):
         return "TLS error: %s" % cause
-    if isinstance(cause, OSError) and cause.strerror:
-        return cause.strerror
     text = str(cause)
-    if ": " in text and text.startswith("<"):  # urllib3 prefixes "<HTTPSConnection(...)>: "
-        text = text.split(": ", 1)[1]
+    if text.startswith(("HTTPConnection(", "HTTPSConnection(", "<")) and "): " in text:
+        text = text.split("): ", 1)[1]  # drop urllib3's "HTTPSConnection(host=..., port=...): " prefix
+    elif isinstance(cause, OSError) and cause.strerror:
+        text = cause.strerror
     return text or type(cause).__name__
 
 

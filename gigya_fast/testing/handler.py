@@ -123,6 +123,8 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
         details = message or explain or "malformed HTTP request"
         body = encode_json(envelope(new_call_id(), state.now(), error=CDCError(400001, details)))
         self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # answer with a status line and headers, never bare HTTP/0.9
         try:
             self.send_response(code)
             self.send_header("Content-Type", _JSON)

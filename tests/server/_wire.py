@@ -120,6 +120,7 @@ class Sender:
         host: str | None = None,
         headers: Mapping[str, str] | None = None,
         params: Dict[str, Any] | None = None,
+        raw_response: bool = False,
         **extra: Any,
     ) -> Dict[str, Any]:
         """A signed call (partner secret unless *user_key*); *host* fakes the Host header it is signed for."""
@@ -135,6 +136,8 @@ class Sender:
         if host:
             all_headers["Host"] = host
         response = self.raw("/" + method, body, all_headers)
+        if raw_response:
+            return {"_http": response}
         data: Dict[str, Any] = json.loads(response.data)
         data["_http"] = response
         return data

@@ -32,7 +32,7 @@ try:
 except ImportError:  # running from a checkout without installing
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from gigya_fast import IMPLEMENTATION, kernel_info  # noqa: E402
+from gigya_fast import IMPLEMENTATION, Signer, kernel_info  # noqa: E402
 from gigya_fast.webhooks import WebhookVerifier  # noqa: E402
 
 Item = Tuple[bytes, Dict[str, str]]
@@ -133,8 +133,18 @@ def main(argv: List[str] | None = None) -> int:
     print(
         f"gigya_fast {IMPLEMENTATION} kernels {kernel_info()}; python {sys.version.split()[0]}; cpus {os.cpu_count()}"
     )
-    print(f"{n} notifications, mean body {mean_size:.0f} bytes, best of {args.repeat}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    report["loadavg_1min"] = round(load, 2)
+    print(f"{n} notifications, mean body {mean_size:.0f} bytes, best of {args.repeat}; load average {load:.2f}")
     print(f"  baseline hmac.new+compare_digest loop : {base_time / n * 1e6:7.3f} us/notification")
+    bodies = [raw for raw, _ in items]
+    sigs = [headers["X-Gigya-Sig-Hmac-Sha1"] for _, headers in items]
+    signer = Signer(secret)
+    for threads in (1, 2):
+        t = best_of(args.repeat, functools.partial(signer.verify_hmacs, bodies, sigs, threads=threads))
+        report[f"kernel threads={threads} us"] = round(t / n * 1e6, 3)
+        per = t / n * 1e6
+        print(f"  (kernel alone: Signer.verify_hmacs threads={threads}: {per:7.3f} us, ratio {base_time / t:5.2f}x)")
     for label, v in verifiers.items():
         for threads in (1, 2):
             t = best_of(args.repeat, functools.partial(v.verify_many, items, threads=threads))

@@ -135,3 +135,14 @@ def test_subprocess_stdin_and_environment(recording: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert b"valid: 5" in proc.stdout
     assert SECRET.encode() not in proc.stdout + proc.stderr
+
+
+def test_jsonl_to_stdout_summary_to_stderr(
+    recording: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    assert main(["webhooks", "verify", str(recording), "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len(lines) == 8 and all(json.loads(line)["line"] for line in lines)
+    assert "valid: 5" in captured.err

@@ -298,3 +298,14 @@ def test_new_events_from_many_threads_claims_once() -> None:
     for t in threads:
         t.join()
     assert all([e.id for e in events] == ["e1", "e2", "e3"] for events in seen)
+
+
+def test_redis_extra_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from gigya_fast.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "redis", None)
+    with pytest.raises(MissingDependencyError):
+        RedisDedupeStore(url="redis://127.0.0.1:1/0")
+    assert RedisDedupeStore(object()).ttl == 7200  # a client object needs no import

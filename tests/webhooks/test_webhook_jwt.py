@@ -246,3 +246,15 @@ def test_batch_with_jwt_matches_single() -> None:
         else:
             assert result == single
     assert [type(r).__name__ for r in batch][:3] == ["Notification"] * 3
+
+
+def test_missing_cryptography_is_reported_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gigya_fast.errors import MissingDependencyError
+
+    def missing() -> Any:
+        raise MissingDependencyError("RSA/JWT support needs the 'jwt' extra")
+
+    monkeypatch.setattr(_jose, "_crypto", missing)
+    with pytest.raises(MissingDependencyError):
+        WebhookVerifier(api_key=API_KEY, jwks=jwks())
+    assert WebhookVerifier(SECRET).checks == frozenset({"hmac"})  # HMAC alone needs nothing

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import urllib3
 
 from ..errors import ConfigurationError, GigyaError, MalformedResponseError
 from .auth import Auth
+from .batch import CallSpec, run_many
 from .clock import Clock
 from .config import build_auth, check_transport_security, choose_auth_mode
 from .envelope import read_response
 from .prepare import USER_AGENT, RequestBuilder, merge_params
 from .response import Response
 from .retry import DONE, FIX_CLOCK, REAUTH, REROUTE, RetryPolicy, RetryState, is_read_method
-from .routing import Router, resolve_api_domain, split_method
+from .routing import Router, resolve_api_domain
 from .search import first_page_params, next_page_params
 from .tls import PemSource, build_ssl_context
 from .transport import RawResponse, SendError, TimeoutSpec, Urllib3Transport, build_pool_manager, to_timeout
 
-__all__ = ["Client", "CallSpec", "DEFAULT_TIMEOUT"]
+__all__ = ["Client", "DEFAULT_TIMEOUT"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,25 +34,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT: Tuple[float, float] = (10.0, 60.0)
 _TOKEN_HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT}
 
-#: One entry of :meth:`Client.call_many`: ``(method, params)``, ``(method,)``, or
-#: ``{"method": ..., "params": {...}}`` (other keys are parameters too).
-CallSpec = Union[Tuple[str, Optional[Mapping[str, object]]], Tuple[str], Mapping[str, Any]]
 Outcome = Union[Response, GigyaError]
-
-
-def _normalize_call(spec: CallSpec) -> Tuple[str, Dict[str, object]]:
-    if isinstance(spec, tuple):
-        if len(spec) == 1:
-            return spec[0], merge_params(None, {})
-        if len(spec) == 2:
-            return spec[0], merge_params(spec[1], {})
-        raise ValueError("a call must be (method, params), not a %d-tuple" % len(spec))
-    if isinstance(spec, Mapping):
-        if "method" not in spec:
-            raise ValueError("a call given as a dict needs a 'method' key")
-        extra = {k: v for k, v in spec.items() if k not in ("method", "params")}
-        return spec["method"], merge_params(spec.get("params"), extra)
-    raise TypeError("a call must be a (method, params) tuple or a dict, not %s" % type(spec).__name__)
 
 
 class Client:
@@ -372,46 +354,13 @@ class Client:
         yet started are cancelled. ``on_progress(done, total)`` runs in the
         calling thread after each call completes.
         """
-        specs = [_normalize_call(spec) for spec in calls]
-        for method, _params in specs:
-            split_method(method)
-        total = len(specs)
-        results: List[Optional[Outcome]] = [None] * total
-        if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-            raise ValueError("max_workers must be an int >= 1")
-
-        def run(index: int) -> Outcome:
-            method, params = specs[index]
-            try:
-                return self._call(method, params, raise_on_error, None, None)
-            except GigyaError as exc:
-                if raise_on_error:
-                    raise
-                return exc
-
-        if total == 0:
-            return []
-        if max_workers == 1 or total == 1:
-            for index in range(total):
-                results[index] = run(index)
-                if on_progress is not None:
-                    on_progress(index + 1, total)
-            return [r for r in results if r is not None]
-        executor = ThreadPoolExecutor(max_workers=min(max_workers, total), thread_name_prefix="gigya_fast")
-        try:
-            futures: Dict[Future[Outcome], int] = {executor.submit(run, i): i for i in range(total)}
-            pending = set(futures)
-            done_count = 0
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    results[futures[future]] = future.result()  # raises with raise_on_error
-                    done_count += 1
-                    if on_progress is not None:
-                        on_progress(done_count, total)
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
-        return [r for r in results if r is not None]
+        return run_many(
+            lambda method, params: self._call(method, params, raise_on_error, None, None),
+            calls,
+            max_workers=max_workers,
+            raise_on_error=raise_on_error,
+            on_progress=on_progress,
+        )
 
     # --- search -----------------------------------------------------------------
 

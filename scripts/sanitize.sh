@@ -50,7 +50,8 @@ nm -D "$SO" | grep -q __asan_ || { echo "the extension is not instrumented (no _
 
 # (RSS tests are skipped: ASan keeps freed memory in quarantine, so RSS grows by design.)
 # Tests run from a copy outside the source tree so the sanitized install is what is imported.
-cp -r "$WORK/src/tests" "$WORK/tests-run"
+mkdir -p "$WORK/tests-run"
+cp -r "$WORK/src/tests" "$WORK/tests-run/tests"
 cp "$WORK/src/pyproject.toml" "$WORK/tests-run/pyproject.toml"
 export LD_PRELOAD=$ASAN_RT
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
@@ -61,7 +62,7 @@ export GIGYA_FAST_REQUIRE_EXTENSIONS=1
 status=0
 echo "== pytest (kernels + hardening) under ASan/UBSan"
 (cd "$WORK/tests-run" && "$VPY" -c 'import gigya_fast, sys; print("IMPLEMENTATION =", gigya_fast.IMPLEMENTATION); sys.exit(gigya_fast.IMPLEMENTATION != "cython")' \
-    && "$VPY" -m pytest -p no:cacheprovider -q -x tests/kernels tests/hardening \
+    && "$VPY" -m pytest -p no:cacheprovider -q tests/kernels tests/hardening \
        -k "not test_rss_stays_flat" "${PYTEST_EXTRA[@]}") \
     >"$WORK/pytest.log" 2>&1 || status=1
 tail -5 "$WORK/pytest.log"
@@ -79,4 +80,5 @@ if [ "$reports" -ne 0 ]; then
     cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null | grep -A25 -E 'ERROR: AddressSanitizer|runtime error:' | head -80
     status=1
 fi
+if [ "$status" -eq 0 ]; then echo "PASS: no sanitizer reports, tests passed"; else echo "FAIL"; fi
 exit "$status"

@@ -82,6 +82,7 @@ cdef extern from "Python.h":
     void PyErr_Clear()
     object PyBytes_FromStringAndSize(const char *data, Py_ssize_t n)
     PyObject **PySequence_Fast_ITEMS(object o)
+    PyObject *PyTuple_GET_ITEM(object o, Py_ssize_t i)
 
 
 cdef extern from "gf_core.h" nogil:
@@ -170,6 +171,7 @@ cdef extern from "gf_py.h":
         GF_FILL_TYPES
         GF_FILL_ALL
         GF_FILL_WINDOW
+    size_t gf_format_int64(long long v, char *out) nogil
     Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps, PyObject **signatures,
                                  gf_uid_item *items, Py_ssize_t i, Py_ssize_t n, int mode,
                                  const gf_window *w)
@@ -211,28 +213,9 @@ cdef inline int _require_str(str name, object value) except -1:
     return 0
 
 
-cdef Py_ssize_t _fmt_int64(long long value, char *out) noexcept nogil:
+cdef inline Py_ssize_t _fmt_int64(long long value, char *out) noexcept nogil:
     """Decimal text of value into out (at least 21 bytes); returns its length."""
-    cdef char tmp[24]
-    cdef unsigned long long u
-    cdef Py_ssize_t n = 0, i = 0
-    if value < 0:
-        u = <unsigned long long>0 - <unsigned long long>value
-        out[0] = 45  # '-'
-        n = 1
-    else:
-        u = <unsigned long long>value
-    while True:
-        tmp[i] = <char>(48 + <int>(u % 10))
-        i += 1
-        u //= 10
-        if u == 0:
-            break
-    while i > 0:
-        i -= 1
-        out[n] = tmp[i]
-        n += 1
-    return n
+    return <Py_ssize_t>gf_format_int64(value, out)
 
 
 cdef inline object _ascii_str(const char *data, Py_ssize_t n):
@@ -257,7 +240,7 @@ cdef inline bint _sig_candidate(object signature, const char **data, Py_ssize_t 
     return True
 
 
-cdef int _check_window_args(object expiration, object now) except -1:
+cdef inline int _check_window_args(object expiration, object now) except -1:
     if expiration is not None and (
         PyBool_Check(expiration) or not (PyLong_Check(expiration) or PyFloat_Check(expiration))
     ):
@@ -519,21 +502,35 @@ cdef int raise_pending() except -1:
     return -1
 
 
-cdef Signer _signer_for(object secret):
+cdef tuple _last_signer = (object(), None)   # (secret str, its Signer): the last one used
+
+
+cdef inline Signer _signer_for(object secret):
     """A cached Signer per secret string (bounded, like the spec's), so hot loops never
-    re-decode the secret."""
+    re-decode the secret. The last (secret, Signer) pair is checked first by identity."""
+    cdef tuple last = _last_signer
+    if <PyObject *>PyTuple_GET_ITEM(last, 0) == <PyObject *>secret:
+        return <Signer>PyTuple_GET_ITEM(last, 1)
+    return _signer_lookup(secret)
+
+
+cdef Signer _signer_lookup(object secret):
+    global _last_signer
     cdef PyObject *cached
     cdef Signer signer
     if PyUnicode_CheckExact(secret):
         cached = PyDict_GetItem(_signers, secret)
         if cached != NULL:
-            return <Signer>cached
+            signer = <Signer>cached
+            _last_signer = (secret, signer)
+            return signer
     signer = Signer(secret)
     if not PyUnicode_CheckExact(secret):
         return signer
     if len(_signers) >= _SIGNER_CACHE_SIZE:
         _signers.clear()
     _signers[secret] = signer
+    _last_signer = (secret, signer)
     return signer
 
 
@@ -551,10 +548,20 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     cdef const void *parts[5]
     cdef size_t lens[5]
     cdef size_t nparts
-    cdef object text
+    cdef int overflow = 0
+    cdef long long ivalue
+    cdef object text = None
 
     _require_str("uid", uid)
-    text = _timestamp_text(timestamp, tsbuf, &ts, &ts_len)
+    if PyLong_CheckExact(timestamp):
+        ivalue = PyLong_AsLongLongAndOverflow(timestamp, &overflow)
+        if overflow:
+            text = _timestamp_text(timestamp, tsbuf, &ts, &ts_len)
+        else:
+            ts_len = _fmt_int64(ivalue, tsbuf)
+            ts = tsbuf
+    else:
+        text = _timestamp_text(timestamp, tsbuf, &ts, &ts_len)
     if friend:
         _require_str("friend_uid", friend_uid)
     _check_window_args(expiration, now)

@@ -3,6 +3,8 @@
 
 #include "gf_codec.h"
 
+#include <stdlib.h>
+
 #if defined(_WIN32)
 #  ifndef WIN32_LEAN_AND_MEAN
 #    define WIN32_LEAN_AND_MEAN
@@ -40,25 +42,107 @@ int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, 
     return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
 }
 
+/* Work sharing: the range is cut into chunks that the caller and its helper threads take
+ * one at a time under a lock, so a helper the OS schedules late (a loaded machine) simply
+ * finds less work: the caller never waits for a thread that has not started, only for
+ * chunks that are being processed. The shared state lives on the heap and is freed by
+ * whoever leaves it last; helpers are detached. */
 typedef struct {
     gf_range_fn fn;
     void *ctx;
-    size_t begin;
-    size_t end;
-} gf_job;
+    size_t n;
+    size_t chunk;
+    size_t next;   /* first index not yet taken */
+    size_t done;   /* items finished */
+    int refs;      /* the caller + helpers still running */
+#if defined(_WIN32)
+    CRITICAL_SECTION lock;
+    CONDITION_VARIABLE finished;
+#else
+    pthread_mutex_t lock;
+    pthread_cond_t finished;
+#endif
+} gf_share;
+
+static void gf_share_lock(gf_share *sh)
+{
+#if defined(_WIN32)
+    EnterCriticalSection(&sh->lock);
+#else
+    pthread_mutex_lock(&sh->lock);
+#endif
+}
+
+static void gf_share_unlock(gf_share *sh)
+{
+#if defined(_WIN32)
+    LeaveCriticalSection(&sh->lock);
+#else
+    pthread_mutex_unlock(&sh->lock);
+#endif
+}
+
+static void gf_share_destroy(gf_share *sh)
+{
+#if defined(_WIN32)
+    DeleteCriticalSection(&sh->lock);
+#else
+    pthread_cond_destroy(&sh->finished);
+    pthread_mutex_destroy(&sh->lock);
+#endif
+    free(sh);
+}
+
+/* Take and process chunks until none is left. */
+static void gf_share_work(gf_share *sh)
+{
+    for (;;) {
+        size_t begin, end;
+        gf_share_lock(sh);
+        begin = sh->next;
+        end = begin + sh->chunk < sh->n ? begin + sh->chunk : sh->n;
+        sh->next = end;
+        gf_share_unlock(sh);
+        if (begin >= end) {
+            return;
+        }
+        sh->fn(sh->ctx, begin, end);
+        gf_share_lock(sh);
+        sh->done += end - begin;
+        if (sh->done == sh->n) {
+#if defined(_WIN32)
+            WakeAllConditionVariable(&sh->finished);
+#else
+            pthread_cond_broadcast(&sh->finished);
+#endif
+        }
+        gf_share_unlock(sh);
+    }
+}
+
+static void gf_share_leave(gf_share *sh)
+{
+    int last;
+    gf_share_lock(sh);
+    last = --sh->refs == 0;
+    gf_share_unlock(sh);
+    if (last) {
+        gf_share_destroy(sh);
+    }
+}
 
 #if defined(_WIN32)
-static DWORD WINAPI gf_thread_main(LPVOID arg)
+static DWORD WINAPI gf_helper_main(LPVOID arg)
 {
-    gf_job *job = (gf_job *)arg;
-    job->fn(job->ctx, job->begin, job->end);
+    gf_share_work((gf_share *)arg);
+    gf_share_leave((gf_share *)arg);
     return 0;
 }
 #else
-static void *gf_thread_main(void *arg)
+static void *gf_helper_main(void *arg)
 {
-    gf_job *job = (gf_job *)arg;
-    job->fn(job->ctx, job->begin, job->end);
+    gf_share_work((gf_share *)arg);
+    gf_share_leave((gf_share *)arg);
     return NULL;
 }
 #endif
@@ -77,14 +161,11 @@ size_t gf_effective_threads(size_t n, size_t threads)
 
 void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
 {
-    gf_job jobs[GF_MAX_THREADS];
-    int started[GF_MAX_THREADS];
-#if defined(_WIN32)
-    HANDLE handles[GF_MAX_THREADS];
-#else
-    pthread_t handles[GF_MAX_THREADS];
+    gf_share *sh;
+    size_t i;
+#if !defined(_WIN32)
+    pthread_attr_t attr;
 #endif
-    size_t i, begin = 0, chunk, extra;
 
     threads = gf_effective_threads(n, threads);
     if (threads <= 1) {
@@ -93,38 +174,81 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
         }
         return;
     }
-    chunk = n / threads;
-    extra = n % threads;
-    for (i = 0; i < threads; i++) {
-        size_t size = chunk + (i < extra ? 1 : 0);
-        jobs[i].fn = fn;
-        jobs[i].ctx = ctx;
-        jobs[i].begin = begin;
-        jobs[i].end = begin + size;
-        begin += size;
-        started[i] = 0;
+    sh = (gf_share *)calloc(1, sizeof(*sh));
+#if !defined(_WIN32)
+    if (sh && pthread_mutex_init(&sh->lock, NULL) != 0) {
+        free(sh);
+        sh = NULL;
     }
-    for (i = 1; i < threads; i++) {
-#if defined(_WIN32)
-        handles[i] = CreateThread(NULL, 0, gf_thread_main, &jobs[i], 0, NULL);
-        started[i] = handles[i] != NULL;
-#else
-        started[i] = pthread_create(&handles[i], NULL, gf_thread_main, &jobs[i]) == 0;
-#endif
+    if (sh && pthread_cond_init(&sh->finished, NULL) != 0) {
+        pthread_mutex_destroy(&sh->lock);
+        free(sh);
+        sh = NULL;
     }
-    fn(ctx, jobs[0].begin, jobs[0].end);
-    for (i = 1; i < threads; i++) {
-        if (started[i]) {
-#if defined(_WIN32)
-            WaitForSingleObject(handles[i], INFINITE);
-            CloseHandle(handles[i]);
-#else
-            pthread_join(handles[i], NULL);
 #endif
-        } else {
-            fn(ctx, jobs[i].begin, jobs[i].end);
+    if (!sh) {
+        fn(ctx, 0, n); /* no memory for the shared state: do it all here */
+        return;
+    }
+#if defined(_WIN32)
+    InitializeCriticalSection(&sh->lock);
+    InitializeConditionVariable(&sh->finished);
+#endif
+    sh->fn = fn;
+    sh->ctx = ctx;
+    sh->n = n;
+    /* several chunks per thread keep the threads busy until the end */
+    sh->chunk = n / (threads * 8);
+    if (sh->chunk < GF_MIN_ITEMS_PER_THREAD / 4) {
+        sh->chunk = GF_MIN_ITEMS_PER_THREAD / 4;
+    }
+    sh->refs = 1;
+
+#if !defined(_WIN32)
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+#endif
+    for (i = 1; i < threads; i++) {
+        int ok;
+        gf_share_lock(sh);
+        sh->refs++;
+        gf_share_unlock(sh);
+#if defined(_WIN32)
+        {
+            HANDLE h = CreateThread(NULL, 0, gf_helper_main, sh, 0, NULL);
+            ok = h != NULL;
+            if (ok) {
+                CloseHandle(h);
+            }
+        }
+#else
+        {
+            pthread_t tid;
+            ok = pthread_create(&tid, &attr, gf_helper_main, sh) == 0;
+        }
+#endif
+        if (!ok) {
+            gf_share_lock(sh);
+            sh->refs--;
+            gf_share_unlock(sh);
+            break; /* the caller and the helpers already started do the rest */
         }
     }
+#if !defined(_WIN32)
+    pthread_attr_destroy(&attr);
+#endif
+
+    gf_share_work(sh);
+    gf_share_lock(sh);
+    while (sh->done < sh->n) {
+#if defined(_WIN32)
+        SleepConditionVariableCS(&sh->finished, &sh->lock, INFINITE);
+#else
+        pthread_cond_wait(&sh->finished, &sh->lock);
+#endif
+    }
+    gf_share_unlock(sh);
+    gf_share_leave(sh);
 }
 
 typedef struct {

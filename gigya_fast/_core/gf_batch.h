@@ -42,9 +42,9 @@ typedef struct {
 
 typedef void (*gf_range_fn)(void *ctx, size_t begin, size_t end);
 
-/* Run fn over [0, n) split in contiguous ranges over up to `threads` threads (the caller's
- * thread takes the first range). A thread that cannot be started has its range run by the
- * caller, so the work is always complete. */
+/* Run fn over [0, n) in contiguous chunks shared by the caller and up to threads - 1 helper
+ * threads (detached; each takes chunks until none is left). The caller returns once every
+ * chunk is done; a helper that could not be started, or starts late, just does less. */
 void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads);
 
 /* The number of threads gf_parallel_for really uses for n items. */

@@ -12,6 +12,7 @@ void gf_hmac_init(gf_hmac_key *key, const uint8_t *secret, size_t len, gf_sha1_c
     size_t i;
 
     key->compress = fn ? fn : gf_sha1_active();
+    key->outer_step = gf_sha1_outer_for(key->compress);
     memset(block, 0, sizeof(block));
     if (len > GF_SHA1_BLOCK_SIZE) {
         gf_sha1(secret, len, block, key->compress);
@@ -40,32 +41,26 @@ void gf_hmac_begin(const gf_hmac_key *key, gf_sha1_ctx *ctx)
     ctx->compress = key->compress;
 }
 
-/* The outer hash is always one block: 64 key bytes already absorbed (the outer midstate),
- * then the 20-byte inner digest, 0x80, zeros and the bit length (64 + 20) * 8 = 672. */
+static inline void gf_store_words_be(uint8_t *out, const uint32_t w[5])
+{
+    int i;
+    for (i = 0; i < 5; i++) {
+        /* byte-wise (any host endianness); compilers merge these into one swapped store */
+        out[4 * i] = (uint8_t)(w[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(w[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(w[i] >> 8);
+        out[4 * i + 3] = (uint8_t)w[i];
+    }
+}
+
+/* The outer hash is always one block after the outer midstate: the inner digest, 0x80,
+ * zeros and the bit length (64 + 20) * 8; the backend builds it in registers. */
 static void gf_hmac_outer(const gf_hmac_key *key, const uint32_t inner[5], uint8_t out[GF_SHA1_DIGEST_SIZE])
 {
-    uint8_t block[GF_SHA1_BLOCK_SIZE];
     uint32_t state[5];
-    int i;
-
-    for (i = 0; i < 5; i++) {
-        block[4 * i] = (uint8_t)(inner[i] >> 24);
-        block[4 * i + 1] = (uint8_t)(inner[i] >> 16);
-        block[4 * i + 2] = (uint8_t)(inner[i] >> 8);
-        block[4 * i + 3] = (uint8_t)inner[i];
-    }
-    block[20] = 0x80;
-    memset(block + 21, 0, GF_SHA1_BLOCK_SIZE - 21);
-    block[62] = (uint8_t)(672 >> 8);
-    block[63] = (uint8_t)(672 & 0xFF);
     memcpy(state, key->outer, sizeof(state));
-    key->compress(state, block, 1);
-    for (i = 0; i < 5; i++) {
-        out[4 * i] = (uint8_t)(state[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(state[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(state[i] >> 8);
-        out[4 * i + 3] = (uint8_t)state[i];
-    }
+    key->outer_step(state, inner);
+    gf_store_words_be(out, state);
 }
 
 void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_DIGEST_SIZE])
@@ -96,9 +91,15 @@ void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_
         }
         block[at++] = 0x80;
         memset(block + at, 0, GF_SHA1_BLOCK_SIZE - 8 - at);
-        for (i = 0; i < 8; i++) {
-            block[GF_SHA1_BLOCK_SIZE - 1 - i] = (uint8_t)(bits >> (8 * i));
-        }
+        /* big-endian bit length, byte-wise (merged into one store by the compiler) */
+        block[56] = (uint8_t)(bits >> 56);
+        block[57] = (uint8_t)(bits >> 48);
+        block[58] = (uint8_t)(bits >> 40);
+        block[59] = (uint8_t)(bits >> 32);
+        block[60] = (uint8_t)(bits >> 24);
+        block[61] = (uint8_t)(bits >> 16);
+        block[62] = (uint8_t)(bits >> 8);
+        block[63] = (uint8_t)bits;
         memcpy(state, key->inner, sizeof(state));
         key->compress(state, block, 1);
         gf_hmac_outer(key, state, out);

@@ -12,6 +12,7 @@ typedef struct {
     uint32_t inner[5];  /* SHA-1 state after the block key ^ ipad */
     uint32_t outer[5];  /* SHA-1 state after the block key ^ opad */
     gf_sha1_compress_fn compress;
+    gf_sha1_outer_fn outer_step;
 } gf_hmac_key;
 
 /* Derive the midstates; keys longer than 64 bytes are hashed first. fn NULL: active backend. */

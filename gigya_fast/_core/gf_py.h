@@ -18,26 +18,40 @@ enum {
     GF_FILL_WINDOW = 2   /* the C window decides */
 };
 
-/* Decimal text of v into out (>= 21 bytes); returns its length. */
+/* Decimal text of v into out (>= 21 bytes); returns its length. Two digits per step. */
 static inline size_t gf_format_int64(long long v, char *out)
 {
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char tmp[24];
+    char *p = tmp + sizeof(tmp);
     unsigned long long u;
-    size_t n = 0, i = 0;
+    size_t n = 0, len;
     if (v < 0) {
         u = 0ULL - (unsigned long long)v;
         out[n++] = '-';
     } else {
         u = (unsigned long long)v;
     }
-    do {
-        tmp[i++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    while (i) {
-        out[n++] = tmp[--i];
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        p -= 2;
+        p[0] = pairs[2 * r];
+        p[1] = pairs[2 * r + 1];
     }
-    return n;
+    if (u >= 10) {
+        p -= 2;
+        p[0] = pairs[2 * u];
+        p[1] = pairs[2 * u + 1];
+    } else {
+        *--p = (char)('0' + (int)u);
+    }
+    len = (size_t)(tmp + sizeof(tmp) - p);
+    memcpy(out + n, p, len);
+    return n + len;
 }
 
 static inline Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *const *timestamps,

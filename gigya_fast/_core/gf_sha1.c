@@ -64,38 +64,60 @@ static inline void gf_store_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/* 80 rounds over the message words w[0..15] (w is overwritten by the schedule). */
+static inline void gf_portable_rounds(uint32_t state[5], uint32_t w[16])
+{
+    uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
+    GF_ROUND5(GF_CH, 0x5A827999u, 0);
+    GF_ROUND5(GF_CH, 0x5A827999u, 5);
+    GF_ROUND5(GF_CH, 0x5A827999u, 10);
+    GF_ROUND5(GF_CH, 0x5A827999u, 15);
+    GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 20);
+    GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 25);
+    GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 30);
+    GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 35);
+    GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 40);
+    GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 45);
+    GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 50);
+    GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 55);
+    GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 60);
+    GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 65);
+    GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 70);
+    GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 75);
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+}
+
 void gf_sha1_compress_portable(uint32_t state[5], const uint8_t *blocks, size_t nblocks)
 {
     uint32_t w[16];
     while (nblocks--) {
-        uint32_t a = state[0], b = state[1], c = state[2], d = state[3], e = state[4];
         int i;
         for (i = 0; i < 16; i++) {
             w[i] = gf_load_be32(blocks + 4 * i);
         }
-        GF_ROUND5(GF_CH, 0x5A827999u, 0);
-        GF_ROUND5(GF_CH, 0x5A827999u, 5);
-        GF_ROUND5(GF_CH, 0x5A827999u, 10);
-        GF_ROUND5(GF_CH, 0x5A827999u, 15);
-        GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 20);
-        GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 25);
-        GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 30);
-        GF_ROUND5(GF_PARITY, 0x6ED9EBA1u, 35);
-        GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 40);
-        GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 45);
-        GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 50);
-        GF_ROUND5(GF_MAJ, 0x8F1BBCDCu, 55);
-        GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 60);
-        GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 65);
-        GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 70);
-        GF_ROUND5(GF_PARITY, 0xCA62C1D6u, 75);
-        state[0] += a;
-        state[1] += b;
-        state[2] += c;
-        state[3] += d;
-        state[4] += e;
+        gf_portable_rounds(state, w);
         blocks += GF_SHA1_BLOCK_SIZE;
     }
+}
+
+/* The HMAC outer block: a 20-byte digest after a 64-byte key block, padded. */
+static void gf_sha1_outer_portable(uint32_t state[5], const uint32_t digest[5])
+{
+    uint32_t w[16];
+    int i;
+    for (i = 0; i < 5; i++) {
+        w[i] = digest[i];
+    }
+    w[5] = 0x80000000u;
+    for (i = 6; i < 15; i++) {
+        w[i] = 0;
+    }
+    w[15] = (GF_SHA1_BLOCK_SIZE + GF_SHA1_DIGEST_SIZE) * 8;
+    gf_portable_rounds(state, w);
 }
 
 /* ---- SHA-NI compression (Intel SHA extensions) ---------------------------------------------- */
@@ -121,8 +143,10 @@ void gf_sha1_compress_portable(uint32_t state[5], const uint8_t *blocks, size_t 
         abcd = _mm_sha1rnds4_epu32(abcd, e, fn);                                       \
     } while (0)
 
+/* Compress nblocks 64-byte blocks; or, when digest is not NULL, the one HMAC outer block
+ * (digest words, 0x80, zeros, bit length 672) built in registers, with no memory round trip. */
 GF_SHANI_TARGET
-static void gf_sha1_compress_shani(uint32_t state[5], const uint8_t *blocks, size_t nblocks)
+static void gf_sha1_shani(uint32_t state[5], const uint8_t *blocks, size_t nblocks, const uint32_t *digest)
 {
     const __m128i reverse = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     __m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)state), 0x1B);
@@ -132,10 +156,17 @@ static void gf_sha1_compress_shani(uint32_t state[5], const uint8_t *blocks, siz
         __m128i m[4];
         __m128i abcd_save = abcd, e0_save = e0, prev, e;
 
-        m[0] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 0)), reverse);
-        m[1] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 16)), reverse);
-        m[2] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 32)), reverse);
-        m[3] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 48)), reverse);
+        if (digest) {
+            m[0] = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)digest), 0x1B);
+            m[1] = _mm_set_epi32((int)digest[4], (int)0x80000000u, 0, 0);
+            m[2] = _mm_setzero_si128();
+            m[3] = _mm_set_epi32(0, 0, 0, (GF_SHA1_BLOCK_SIZE + GF_SHA1_DIGEST_SIZE) * 8);
+        } else {
+            m[0] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 0)), reverse);
+            m[1] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 16)), reverse);
+            m[2] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 32)), reverse);
+            m[3] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(blocks + 48)), reverse);
+        }
 
         /* rounds 0-3: E comes from the saved state, not from a previous A */
         prev = abcd;
@@ -167,6 +198,16 @@ static void gf_sha1_compress_shani(uint32_t state[5], const uint8_t *blocks, siz
 
     _mm_storeu_si128((__m128i *)(void *)state, _mm_shuffle_epi32(abcd, 0x1B));
     state[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+}
+
+static void gf_sha1_compress_shani(uint32_t state[5], const uint8_t *blocks, size_t nblocks)
+{
+    gf_sha1_shani(state, blocks, nblocks, NULL);
+}
+
+static void gf_sha1_outer_shani(uint32_t state[5], const uint32_t digest[5])
+{
+    gf_sha1_shani(state, NULL, 1, digest);
 }
 
 static void gf_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
@@ -234,6 +275,17 @@ gf_sha1_compress_fn gf_sha1_compressor(int backend)
     }
 #endif
     return NULL;
+}
+
+gf_sha1_outer_fn gf_sha1_outer_for(gf_sha1_compress_fn fn)
+{
+#if GF_SHANI_BUILD
+    if (fn == gf_sha1_compress_shani) {
+        return gf_sha1_outer_shani;
+    }
+#endif
+    (void)fn;
+    return gf_sha1_outer_portable;
 }
 
 int gf_sha1_select(int force_portable)

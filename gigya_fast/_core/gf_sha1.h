@@ -28,6 +28,13 @@ typedef struct {
     uint8_t buf[GF_SHA1_BLOCK_SIZE];
 } gf_sha1_ctx;
 
+/* One compression of the HMAC outer block (a 20-byte digest, given as its five big-endian
+ * words, after the 64-byte key block) into state. */
+typedef void (*gf_sha1_outer_fn)(uint32_t state[5], const uint32_t digest[5]);
+
+/* The outer-block step of the same backend as fn. */
+gf_sha1_outer_fn gf_sha1_outer_for(gf_sha1_compress_fn fn);
+
 /* 1 when this build has a SHA-NI path and the CPU supports SHA, SSE4.1 and SSSE3. */
 int gf_sha1_shani_supported(void);
 

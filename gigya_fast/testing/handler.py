@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.utils
 import itertools
 import logging
+import re
 import socket
 import ssl
 import threading
@@ -25,6 +26,7 @@ __all__ = ["CDCHTTPServer", "CDCRequestHandler"]
 logger = logging.getLogger(__name__)
 
 HOST_ADDRESS = "127.0.0.1"
+_QUERY = re.compile(r"\?[^\s'\"]*")
 _JSON = "application/json; charset=utf-8"
 _DRAIN_FACTOR = 8  # bodies up to max_body * this are read and discarded, so the client sees the answer
 
@@ -114,8 +116,12 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
         return email.utils.formatdate(self.server.state.now() if timestamp is None else timestamp, usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        """Route http.server's messages to logging."""
-        logger.debug("%s " + format, self.address_string(), *args)
+        """Route http.server's messages to logging, query strings (which may hold secrets) cut off."""
+        try:
+            text = format % args
+        except (TypeError, ValueError):
+            text = format
+        logger.debug("%s %s", self.address_string(), _QUERY.sub("?...", text)[:300])
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Protocol-level errors (bad request line, headers, verb) answered as CDC JSON."""
@@ -136,15 +142,20 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
         except OSError:
             logger.debug("could not send error %d", code)
-        state.log.append(
+        self._record_failure(400001)
+
+    def _record_failure(self, code: int) -> None:
+        """Log a request that never reached the dispatcher."""
+        headers = getattr(self, "headers", None)
+        self.server.state.log.append(
             RecordedRequest(
                 method="",
-                host=self.headers.get("Host", "") if self.headers else "",
-                path=getattr(self, "path", ""),
+                host=headers.get("Host", "") if headers is not None else "",
+                path=str(getattr(self, "path", "")).split("?", 1)[0],
                 params={},
-                headers=redact_headers(dict(self.headers or {})),
+                headers=redact_headers(dict(headers.items())) if headers is not None else {},
                 auth_mode="",
-                error_code=400001,
+                error_code=code,
                 http_method=self.command or "",
                 connection_id=self.connection_id,
             )
@@ -165,6 +176,7 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
         except _BodyError as exc:
             if exc.close:
                 self.close_connection = True
+            self._record_failure(400001)
             self._send(error_outcome(state, CDCError(400001, exc.details)))
             return
         target = self.path
@@ -178,6 +190,7 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
             params = parse_form(query.encode("latin-1", "replace"))
             params.update(parse_form(body))
         except CDCError as error:
+            self._record_failure(error.code)
             self._send(error_outcome(state, error))
             return
         cert: Dict[str, Any] | None = None

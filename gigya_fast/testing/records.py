@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Mapping
 
 __all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers"]
@@ -42,7 +42,6 @@ class RecordedRequest:
     connection_id: int = 0
     time: float = 0.0
     fault: bool = False
-    extra: Dict[str, str] = field(default_factory=dict)
 
 
 def redact_params(params: Mapping[str, str]) -> Dict[str, str]:

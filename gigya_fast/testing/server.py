@@ -89,6 +89,7 @@ class LocalCDC:
         self._httpd: CDCHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._stopped = False
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -97,6 +98,8 @@ class LocalCDC:
         with self._lock:
             if self._httpd is not None:
                 return self
+            if self._stopped:
+                raise RuntimeError("a stopped LocalCDC cannot be restarted; create a new one")
             context = None
             if self._tls_enabled:
                 certfile, keyfile, ca_path = self._tls_args
@@ -125,6 +128,7 @@ class LocalCDC:
             httpd, self._httpd = self._httpd, None
             if httpd is None:
                 return
+            self._stopped = True
             httpd.shutdown()
             httpd.server_close()
             httpd.close_connections()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import socket
 from typing import Any, Dict, Tuple
 
@@ -151,6 +152,7 @@ def test_malformed_requests_get_cdc_errors(cdc: LocalCDC, payload: bytes) -> Non
     status, _, body = _split(answer)
     assert status.startswith("HTTP/")
     assert body["errorCode"] == 400001
+    assert any(r.error_code == 400001 for r in cdc.requests)
     assert _alive(cdc)
 
 
@@ -203,3 +205,11 @@ def test_stop_closes_idle_connections() -> None:
 
 def test_listens_on_loopback_only(cdc: LocalCDC) -> None:
     assert cdc.host == "127.0.0.1" and cdc.url == f"http://127.0.0.1:{cdc.port}"
+
+
+def test_logs_never_show_query_strings(cdc: LocalCDC, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="gigya_fast.testing")
+    Sender(cdc).pool.request("GET", cdc.url + "/accounts.getAccountInfo?secret=TOPSECRET&apiKey=x")
+    _raw(cdc, b"GET /x?secret=TOPSECRET HTTP/1.1 junk\r\n\r\n")
+    assert caplog.records and "TOPSECRET" not in caplog.text
+    assert all("TOPSECRET" not in r.path for r in cdc.requests)

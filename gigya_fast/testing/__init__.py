@@ -1,8 +1,31 @@
 """``gigya_fast.testing``: a real local CDC-compatible HTTP(S) server for tests.
 
-Plain HTTP and HMAC authentication need nothing beyond the standard library;
-TLS needs the ``testing`` extra (trustme, cryptography); JWT features need
-``cryptography`` and raise ``MissingDependencyError`` without it.
+::
+
+    from gigya_fast.testing import LocalCDC
+
+    with LocalCDC(seed_accounts=3) as cdc:          # tls=True / mtls=True for HTTPS
+        client = Client(base_url=cdc.url, api_key=cdc.api_key,
+                        user_key=cdc.user_key, secret=cdc.user_secret)
+        cdc.faults.add("accounts.getAccountInfo", error_code=500001, times=2)
+        ...
+        assert cdc.requests[-1].auth_mode == "user_sig"
+
+It listens on 127.0.0.1 only. Plain HTTP and HMAC authentication need nothing
+beyond the standard library; TLS needs the ``testing`` extra (trustme,
+cryptography); JWT features need ``cryptography`` and raise
+``MissingDependencyError`` without it (over the wire: error 500001).
+
+Error codes where CDC's exact choice is not documented, and what the server
+answers: unknown method -> 400096 "Not supported"; unknown userKey or an
+invalid/expired OAuth2 access token -> 403005 "Unauthorized user"; wrong
+secret sent in clear -> 403003; invalid JWT bearer (bad key, unknown kid,
+not RS256, no jti) -> 400008, its ``iat`` outside the window -> 403002, a reused
+``jti`` -> 403004; unknown UID -> 403047 "Not found"; existing UID on import
+-> 400003; bad query, unknown/expired cursorId, stale signatureTimestamp in
+exchangeUIDSignature -> 400006; malformed HTTP, bad body or a body over
+``max_body`` -> 400001. ``/oauth2/token`` errors carry both the CDC fields and
+the OAuth2 ``error``/``error_description`` with HTTP 400/401.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@
     from gigya_fast.testing import LocalCDC
 
     with LocalCDC(seed_accounts=3) as cdc:          # tls=True / mtls=True for HTTPS
-        client = Client(base_url=cdc.url, api_key=cdc.api_key,
-                        user_key=cdc.user_key, secret=cdc.user_secret)
+        client = Client(base_url=cdc.url, ...)     # credentials: cdc.api_key, cdc.user_key, cdc.user_secret
         cdc.faults.add("accounts.getAccountInfo", error_code=500001, times=2)
         ...
         assert cdc.requests[-1].auth_mode == "user_sig"

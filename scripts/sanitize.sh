@@ -3,7 +3,11 @@
 # separate copy of the tree and a separate venv (the normal build is not touched), then run the
 # kernel and hardening tests, and optionally a short fuzz run, under the sanitizers.
 #
-# Usage: scripts/sanitize.sh [--fuzz SECONDS] [--keep] [-- extra pytest args]
+# Also builds scripts/c_harness/batch_threads.c (the C core's threaded batch paths, no Python)
+# under ThreadSanitizer and under ASan+UBSan, with the SHA-NI and the portable SHA-1; TSan cannot
+# be hosted by an uninstrumented CPython, so the threads are checked there.
+#
+# Usage: scripts/sanitize.sh [--fuzz SECONDS] [--keep] [--c-only] [-- extra pytest args]
 #   WORK=/tmp/gigya_fast_asan  where the copy, the venv and the logs go
 # Needs: clang and its runtime (Debian: clang, libclang-rt-dev or libclang-common-*-dev).
 # setup.py turns GIGYA_FAST_SANITIZE=1 into -O1 -g -fsanitize=address,undefined.
@@ -12,11 +16,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-/tmp/gigya_fast_asan}
 FUZZ=0
 KEEP=0
+C_ONLY=0
 PYTEST_EXTRA=()
 while [ $# -gt 0 ]; do
     case $1 in
         --fuzz) FUZZ=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --c-only) C_ONLY=1; shift ;;
         --) shift; PYTEST_EXTRA=("$@"); break ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -25,6 +31,29 @@ PYTHON=${PYTHON:-python3}
 command -v clang >/dev/null || { echo "clang is needed: apt-get install -y clang" >&2; exit 2; }
 ASAN_RT=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
 [ -f "$ASAN_RT" ] || { echo "no ASan runtime at $ASAN_RT (apt-get install -y libclang-rt-dev)" >&2; exit 2; }
+
+mkdir -p "$WORK"
+status=0
+echo "== C harness (scripts/c_harness/batch_threads.c) under TSan and ASan+UBSan"
+: >"$WORK/c_harness.log"
+for san in thread address,undefined; do
+    exe="$WORK/batch_threads_${san%%,*}"
+    if ! clang -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -pthread -I"$ROOT/gigya_fast/_core" \
+        "$ROOT/scripts/c_harness/batch_threads.c" "$ROOT"/gigya_fast/_core/*.c -o "$exe" >>"$WORK/c_harness.log" 2>&1; then
+        echo "   build with -fsanitize=$san failed"; status=1; continue
+    fi
+    for sha in shani portable; do
+        if "$exe" 60 3000 "$sha" >"$WORK/c_harness_run.log" 2>&1; then rc=ok; else rc=FAIL; status=1; fi
+        cat "$WORK/c_harness_run.log" >>"$WORK/c_harness.log"
+        n=$(grep -c -E 'WARNING: ThreadSanitizer|ERROR: AddressSanitizer|runtime error:' "$WORK/c_harness_run.log" || true)
+        if [ "$n" -ne 0 ]; then rc=FAIL; status=1; fi
+        echo "   -fsanitize=$san $sha: $rc, $n sanitizer reports; $(grep '^batch_threads' "$WORK/c_harness_run.log")"
+    done
+done
+if [ "$C_ONLY" -eq 1 ]; then
+    grep -A12 -E 'WARNING: ThreadSanitizer|ERROR: AddressSanitizer|runtime error:' "$WORK/c_harness.log" | head -60 || true
+    exit "$status"
+fi
 
 echo "== copying the tree to $WORK/src"
 rm -rf "$WORK/src" "$WORK/tests-run"
@@ -59,7 +88,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:report_error_type=1
 export PYTHONMALLOC=malloc   # let ASan see every allocation
 export GIGYA_FAST_REQUIRE_EXTENSIONS=1
 
-status=0
 echo "== pytest (kernels + hardening) under ASan/UBSan"
 (cd "$WORK/tests-run" && "$VPY" -c 'import gigya_fast, sys; print("IMPLEMENTATION =", gigya_fast.IMPLEMENTATION); sys.exit(gigya_fast.IMPLEMENTATION != "cython")' \
     && "$VPY" -m pytest -p no:cacheprovider -q tests/kernels tests/hardening \
@@ -74,10 +102,12 @@ if [ "$FUZZ" -gt 0 ]; then
     tail -8 "$WORK/fuzz.log"
 fi
 
-reports=$(cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null | grep -c -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' || true)
+reports=$(cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null \
+    | grep -c -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|WARNING: ThreadSanitizer' || true)
 echo "== sanitizer reports: $reports (logs in $WORK)"
 if [ "$reports" -ne 0 ]; then
-    cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null | grep -A25 -E 'ERROR: AddressSanitizer|runtime error:' | head -80
+    cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null \
+        | grep -A12 -E 'ERROR: AddressSanitizer|runtime error:|WARNING: ThreadSanitizer' | head -80
     status=1
 fi
 if [ "$status" -eq 0 ]; then echo "PASS: no sanitizer reports, tests passed"; else echo "FAIL"; fi

@@ -52,6 +52,9 @@ cdef extern from "Python.h":
     bint PyFloat_CheckExact(object o)
     bint PyBool_Check(object o)
     bint PyDict_CheckExact(object o)
+    bint PyList_CheckExact(object o)
+    bint PyTuple_CheckExact(object o)
+    void PyMem_RawFree(void *p)
     bint PyBytes_Check(object o)
     bint PyByteArray_Check(object o)
     bint PyUnicode_IS_ASCII(object o)
@@ -172,6 +175,12 @@ cdef extern from "gf_py.h":
         GF_FILL_ALL
         GF_FILL_WINDOW
     size_t gf_format_int64(long long v, char *out) nogil
+    ctypedef struct gf_buf:
+        char *data
+        size_t len
+        size_t cap
+    void gf_buf_free(gf_buf *b)
+    int gf_json_encode(object v, gf_buf *b, int depth) except -1
     Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps, PyObject **signatures,
                                  gf_uid_item *items, Py_ssize_t i, Py_ssize_t n, int mode,
                                  const gf_window *w)
@@ -825,7 +834,8 @@ cdef struct QEnt:
     Py_ssize_t klen
     Py_ssize_t vlen
     PyObject *key          # owned reference
-    PyObject *text         # owned reference to the str value, or NULL when v is in num
+    PyObject *text         # owned reference to the str value, or NULL when v is in num/heap
+    char *heap             # owned JSON text (gf_buf data), or NULL
     char num[32]
 
 
@@ -850,6 +860,8 @@ cdef void _qb_free(QB *qb) noexcept:
     for i in range(qb.n):
         Py_XDECREF(qb.ents[i].key)
         Py_XDECREF(qb.ents[i].text)
+        if qb.ents[i].heap != NULL:
+            PyMem_RawFree(qb.ents[i].heap)
     qb.n = 0
     if qb.ents != qb.stack_ents:
         free(qb.ents)
@@ -878,6 +890,24 @@ cdef int _cmp_ent(const void *a, const void *b) noexcept nogil:
     return (x.klen > y.klen) - (x.klen < y.klen)
 
 
+cdef int _json_into(object value, gf_buf *buf) except -1:
+    """Compact JSON of value into a fresh buf (1), or 0 when the spec's json.dumps must do it
+    (buf is then empty)."""
+    cdef int rc
+    buf.data = NULL
+    buf.len = 0
+    buf.cap = 0
+    try:
+        rc = gf_json_encode(value, buf, 0)
+    except BaseException:
+        gf_buf_free(buf)
+        raise
+    if rc != 1:
+        gf_buf_free(buf)
+        return 0
+    return 1
+
+
 cdef int _qb_collect(QB *qb, object params) except -1:
     """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's code
     (key that is not an exact, encodable, valid str); errors of values are raised as the
@@ -892,6 +922,7 @@ cdef int _qb_collect(QB *qb, object params) except -1:
     cdef long long ivalue
     cdef double dvalue
     cdef char *repr_
+    cdef gf_buf jbuf
     cdef object key, value, text
 
     if size > _QSTACK:
@@ -924,6 +955,7 @@ cdef int _qb_collect(QB *qb, object params) except -1:
         ent.k = k
         ent.klen = klen
         ent.text = NULL
+        ent.heap = NULL
         ent.v = NULL
         ent.vlen = 0
         ent.key = kp
@@ -959,6 +991,13 @@ cdef int _qb_collect(QB *qb, object params) except -1:
             PyMem_Free(repr_)
             ent.v = ent.num
             ent.vlen = j
+        elif (PyDict_CheckExact(value) or PyList_CheckExact(value) or PyTuple_CheckExact(value)) and _json_into(
+            value, &jbuf
+        ):
+            ent.heap = jbuf.data
+            ent.v = jbuf.data
+            ent.vlen = <Py_ssize_t>jbuf.len
+            jbuf.data = NULL
         else:
             text = _py_serialize_value(value)
             if text is None:  # pragma: no cover - serialize_value gives None only for None
@@ -1181,6 +1220,7 @@ def serialize_value(value):
     round-trip repr (NaN and infinities rejected); dict/list/tuple as compact
     JSON with non-ASCII kept; ``None`` means "do not send".
     """
+    cdef gf_buf buf
     if value is None:
         return None
     if PyUnicode_CheckExact(value):
@@ -1193,6 +1233,13 @@ def serialize_value(value):
         return _int_repr(value)
     if PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
         return repr(value)
+    if (PyDict_CheckExact(value) or PyList_CheckExact(value) or PyTuple_CheckExact(value)) and _json_into(
+        value, &buf
+    ):
+        try:
+            return PyUnicode_DecodeUTF8(buf.data, <Py_ssize_t>buf.len, NULL)
+        finally:
+            gf_buf_free(&buf)
     return _py_serialize_value(value)
 
 

@@ -8,6 +8,7 @@
 #define GF_PY_H
 
 #include <Python.h>
+#include <math.h>
 #include <string.h>
 
 #include "gf_core.h"
@@ -110,6 +111,211 @@ static inline Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *cons
         }
     }
     return n;
+}
+
+/* ---- compact JSON for parameter values ---------------------------------------------------
+ *
+ * The spec serialises dict/list/tuple values with
+ *   json.dumps(v, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+ * This encoder produces the same UTF-8 for exact dict (str keys), list, tuple, str, int
+ * (within int64), finite float, bool and None, nested up to GF_JSON_MAX_DEPTH. For anything
+ * else it answers 0 and the caller uses the spec's own code (same text, same errors). */
+
+#define GF_JSON_MAX_DEPTH 64
+
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+} gf_buf;
+
+static inline void gf_buf_free(gf_buf *b)
+{
+    PyMem_RawFree(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* 0 on success, -1 when out of memory (no exception set). */
+static inline int gf_buf_reserve(gf_buf *b, size_t extra)
+{
+    size_t need = b->len + extra, cap;
+    char *p;
+    if (need <= b->cap) {
+        return 0;
+    }
+    cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        cap *= 2;
+    }
+    p = (char *)PyMem_RawRealloc(b->data, cap);
+    if (!p) {
+        return -1;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+static inline int gf_buf_put(gf_buf *b, const char *s, size_t n)
+{
+    if (gf_buf_reserve(b, n) < 0) {
+        return -1;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* A JSON string: '"' and '\\' and control characters escaped as Python's json does with
+ * ensure_ascii=False (\b \f \n \r \t short forms, other C0 as \u00xx); everything else,
+ * non-ASCII included, kept as UTF-8. 0 when the str cannot be encoded (lone surrogate). */
+static inline int gf_json_string(PyObject *s, gf_buf *b)
+{
+    static const char hex[] = "0123456789abcdef";
+    Py_ssize_t n = 0, i;
+    const char *p;
+    char *o;
+    if (PyUnicode_IS_ASCII(s)) {
+        p = (const char *)PyUnicode_DATA(s);
+        n = PyUnicode_GET_LENGTH(s);
+    } else {
+        p = PyUnicode_AsUTF8AndSize(s, &n);
+        if (!p) {
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    if (gf_buf_reserve(b, (size_t)n * 6 + 2) < 0) {
+        return -1;
+    }
+    o = b->data + b->len;
+    *o++ = '"';
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    return 1;
+}
+
+/* 1: encoded into b; 0: leave it to Python's json (b is then garbage); -1: MemoryError set. */
+static int gf_json_encode(PyObject *v, gf_buf *b, int depth)
+{
+    int rc;
+    if (depth > GF_JSON_MAX_DEPTH) {
+        return 0;
+    }
+    if (v == Py_None) {
+        rc = gf_buf_put(b, "null", 4);
+    } else if (v == Py_True) {
+        rc = gf_buf_put(b, "true", 4);
+    } else if (v == Py_False) {
+        rc = gf_buf_put(b, "false", 5);
+    } else if (PyUnicode_CheckExact(v)) {
+        rc = gf_json_string(v, b);
+        if (rc >= 0) {
+            return rc;
+        }
+    } else if (PyLong_CheckExact(v)) {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (overflow) {
+            return 0;
+        }
+        rc = gf_buf_reserve(b, 24);
+        if (rc == 0) {
+            b->len += gf_format_int64(x, b->data + b->len);
+        }
+    } else if (PyFloat_CheckExact(v)) {
+        double x = PyFloat_AS_DOUBLE(v);
+        char *text;
+        if (!isfinite(x)) {
+            return 0;
+        }
+        text = PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+        if (!text) {
+            return -1;
+        }
+        rc = gf_buf_put(b, text, strlen(text));
+        PyMem_Free(text);
+    } else if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
+        int is_list = PyList_CheckExact(v);
+        Py_ssize_t i, size = is_list ? PyList_GET_SIZE(v) : PyTuple_GET_SIZE(v);
+        if (gf_buf_put(b, "[", 1) < 0) {
+            goto nomem;
+        }
+        for (i = 0; i < size; i++) {
+            PyObject *item = is_list ? PyList_GET_ITEM(v, i) : PyTuple_GET_ITEM(v, i);
+            if (i && gf_buf_put(b, ",", 1) < 0) {
+                goto nomem;
+            }
+            rc = gf_json_encode(item, b, depth + 1);
+            if (rc <= 0) {
+                return rc;
+            }
+        }
+        rc = gf_buf_put(b, "]", 1);
+    } else if (PyDict_CheckExact(v)) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *item;
+        int first = 1;
+        if (gf_buf_put(b, "{", 1) < 0) {
+            goto nomem;
+        }
+        while (PyDict_Next(v, &pos, &key, &item)) {
+            if (!PyUnicode_CheckExact(key)) {
+                return 0; /* json converts int/float/bool/None keys: let it */
+            }
+            if (!first && gf_buf_put(b, ",", 1) < 0) {
+                goto nomem;
+            }
+            first = 0;
+            rc = gf_json_string(key, b);
+            if (rc < 0) {
+                goto nomem;
+            }
+            if (rc == 0) {
+                return 0;
+            }
+            if (gf_buf_put(b, ":", 1) < 0) {
+                goto nomem;
+            }
+            rc = gf_json_encode(item, b, depth + 1);
+            if (rc <= 0) {
+                return rc;
+            }
+        }
+        rc = gf_buf_put(b, "}", 1);
+    } else {
+        return 0;
+    }
+    if (rc == 0) {
+        return 1;
+    }
+nomem:
+    PyErr_NoMemory();
+    return -1;
 }
 
 #endif /* GF_PY_H */

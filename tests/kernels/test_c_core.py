@@ -690,3 +690,46 @@ def test_secret_never_in_error_messages(c_kernels: ModuleType) -> None:
     with pytest.raises(ValueError) as info:
         c_kernels.calc_signature("x", "c2VjcmV0@===")
     assert "c2VjcmV0" not in str(info.value)
+
+
+# --- the C JSON encoder (dict/list/tuple parameter values) --------------------------------
+
+JSON_TEXT = st.text(
+    st.one_of(st.characters(), st.sampled_from('"\\/\b\f\n\r\t\x00\x1f\x7f\u2028\u00e9\U0001f600')), max_size=12
+)
+JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), JSON_TEXT,
+    st.sampled_from([2**63, -(2**63) - 1, IntSub(5), FloatSub(1.5), StrSub("s"), b"x", 1 + 2j]),
+)
+JSON_VALUE = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.one_of(JSON_TEXT, st.integers(), st.booleans(), st.none(), st.floats()), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=JSON_VALUE)
+def test_json_values_match_the_spec(c_kernels: ModuleType, pure_kernels: ModuleType, value: Any) -> None:
+    _same(c_kernels, pure_kernels, "serialize_value", value)
+    _same(c_kernels, pure_kernels, "build_query_string", {"data": value, "a": "1"})
+    got = _outcome(c_kernels.Signer(SECRET).sign_request, "POST", "https://x.gigya.com/a.b", {"data": value})
+    want = _outcome(pure_kernels.Signer(SECRET).sign_request, "POST", "https://x.gigya.com/a.b", {"data": value})
+    assert got == want
+
+
+def test_json_deep_and_circular_values_match_the_spec(c_kernels: ModuleType, pure_kernels: ModuleType) -> None:
+    deep: Any = "x"
+    for _ in range(200):
+        deep = [deep]
+    loop: List[Any] = [1]
+    loop.append(loop)
+    cyclic: Dict[str, Any] = {}
+    cyclic["self"] = cyclic
+    for value in (deep, loop, cyclic, {"a": {"b": [float("nan")]}}, {"k": "\ud800"}, ["\udfff"], {"\ud800": 1}):
+        _same(c_kernels, pure_kernels, "serialize_value", value)
+        _same(c_kernels, pure_kernels, "build_query_string", {"v": value})

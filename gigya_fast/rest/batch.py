@@ -4,7 +4,8 @@ this module does no I/O of its own."""
 
 from __future__ import annotations
 
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+import queue
+import threading
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from ..errors import GigyaError
@@ -72,18 +73,40 @@ def run_many(
             if on_progress is not None:
                 on_progress(index + 1, total)
         return results
-    executor = ThreadPoolExecutor(max_workers=min(max_workers, total), thread_name_prefix="gigya_fast")
+    # A few long-lived workers pull indexes and push outcomes to one queue: no Future per
+    # call, no O(n) wait() per completion, and the caller's thread does the bookkeeping.
+    indexes = iter(range(total))
+    take = threading.Lock()
+    finished: queue.SimpleQueue[Tuple[int, Any, Optional[BaseException]]] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            with take:
+                index = next(indexes, None)
+            if index is None:
+                return
+            try:
+                finished.put((index, run(index), None))
+            except BaseException as exc:  # handed to the calling thread, raised there
+                finished.put((index, None, exc))
+
+    threads = [
+        threading.Thread(target=worker, name="gigya_fast-call_many-%d" % n, daemon=True)
+        for n in range(min(max_workers, total))
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        futures: Dict[Future[Union[T, GigyaError]], int] = {executor.submit(run, i): i for i in range(total)}
-        pending = set(futures)
-        done_count = 0
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                results[futures[future]] = future.result()  # raises with raise_on_error
-                done_count += 1
-                if on_progress is not None:
-                    on_progress(done_count, total)
+        for done_count in range(1, total + 1):
+            index, value, error = finished.get()
+            if error is not None:
+                raise error
+            results[index] = value
+            if on_progress is not None:
+                on_progress(done_count, total)
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        stop.set()  # calls not started yet are skipped; running ones finish
+        for thread in threads:
+            thread.join()
     return results

@@ -11,6 +11,7 @@ they expire), ``mtls`` and ``anonymous`` (``apiKey`` only).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -36,6 +37,8 @@ __all__ = [
     "token_request_body",
     "parse_token_response",
 ]
+
+logger = logging.getLogger(__name__)
 
 AUTH_MODES = ("signed", "clear", "jwt", "token", "oauth2", "mtls", "anonymous")
 
@@ -313,6 +316,8 @@ class OAuth2Auth(Auth):
             early = max(min(self._margin, lifetime / 2.0), lifetime * 0.1)
             self._token = OAuth2Token(Secret(value), started + lifetime - early, lifetime)
             self.fetch_count += 1
+        logger.debug("OAuth2 token for client_id %s fetched: valid %.0f s, renewed after %.0f s",
+                     self.user_key, lifetime, lifetime - early)
 
     def apply(self, url: str, params: Dict[str, object], now: float, nonce: str) -> Tuple[bytes, Header]:
         token = self._token

@@ -24,6 +24,7 @@ from gigya_fast.rest import Client, RetryPolicy
 from gigya_fast.rest.auth import OAuth2Auth, Secret, parse_token_response, token_request_body
 from gigya_fast.rest.config import choose_auth_mode
 from gigya_fast.rest.tls import build_ssl_context
+from gigya_fast.rest.transport import to_timeout
 
 from .helpers import form, new_secret
 
@@ -146,6 +147,16 @@ def test_bad_options() -> None:
     with pytest.raises(ValueError):
         Client("3_k").call("a.b", sig="x")
     assert Client("3_k", retries=RetryPolicy(7)).retry_policy.max_retries == 7
+
+
+def test_timeouts() -> None:
+    assert (to_timeout(3).connect_timeout, to_timeout(3).read_timeout) == (3.0, 3.0)
+    assert (to_timeout((1, 20)).connect_timeout, to_timeout((1, 20)).read_timeout) == (1.0, 20.0)
+    given = urllib3.Timeout(connect=2, read=5)
+    assert to_timeout(given) is given
+    for bad in (0, -1, True, "3", (1,)):
+        with pytest.raises(ConfigurationError):
+            to_timeout(bad)  # type: ignore[arg-type]
 
 
 def test_ssl_context_is_strict() -> None:

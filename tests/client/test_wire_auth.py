@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, List, Tuple
 
 import pytest
+import urllib3
 
 from gigya_fast.errors import AuthenticationError, ConnectionFailedError, InvalidRequestError
 from gigya_fast.rest import Client, Response
@@ -212,6 +213,16 @@ def test_signed_calls_from_many_threads_share_one_pool(cdc: Any) -> None:
     assert len(cdc.requests) == 20 and all(r.error_code == 0 for r in cdc.requests)
     assert len({r.params["nonce"] for r in cdc.requests}) == 20
     assert len({r.connection_id for r in cdc.requests}) <= 4
+
+
+def test_injected_pool_manager_is_used_and_left_open(cdc: Any) -> None:
+    manager = urllib3.PoolManager(maxsize=2)
+    with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, pool_manager=manager) as client:
+        assert client.pool_manager is manager
+        assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).ok
+    assert len(manager.pools) == 1  # not cleared: the caller owns it
+    assert manager.request("GET", cdc.url + "/accounts.getJWTPublicKey?apiKey=" + cdc.api_key).status == 200
+    manager.clear()
 
 
 def test_sequential_calls_reuse_one_connection(cdc: Any) -> None:

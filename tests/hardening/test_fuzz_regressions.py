@@ -8,7 +8,9 @@ saying what went wrong.
 
 from __future__ import annotations
 
+import collections
 import collections.abc
+import enum
 import functools
 import math
 from types import ModuleType
@@ -101,6 +103,33 @@ def _swap(call: Callable[[Any, Any], Any], x: Any, kernels: Any) -> Any:
     return call(kernels, x)
 
 
+class DictSub(dict):  # type: ignore[type-arg]
+    """A dict subclass (json encodes it as a dict)."""
+
+
+class Level(enum.IntEnum):
+    """An int enum (json writes the int)."""
+
+    HIGH = 3
+
+
+def _deep(depth: int) -> List[Any]:
+    """Lists nested *depth* levels deep (beyond the recursion limit)."""
+    root: List[Any] = []
+    current = root
+    for _ in range(depth):
+        child: List[Any] = []
+        current.append(child)
+        current = child
+    return root
+
+
+def _circular() -> List[Any]:
+    loop: List[Any] = []
+    loop.append(loop)
+    return loop
+
+
 def _sig(kernels: ModuleType, message: str) -> str:
     return str(kernels.Signer(SECRET).sign(message))
 
@@ -161,6 +190,24 @@ CASES: Dict[str, Callable[[Any], Any]] = {
     "serialize non-str dict key": lambda k: k.serialize_value({1: "x", None: 2}),
     "serialize bytes": lambda k: k.serialize_value(b"x"),
     "serialize str subclass": lambda k: k.serialize_value(StrSub("real")),
+    # --- the C JSON encoder (dict/list/tuple values) ---
+    "json deep nesting": lambda k: k.serialize_value(_deep(100_000)),
+    "json circular": lambda k: k.serialize_value(_circular()),
+    "json key types": lambda k: k.serialize_value({True: 1, 1.5: 2, None: 3, 7: 4, False: 0, IntSub(8): 5}),
+    "json tuple key": lambda k: k.serialize_value({(1, 2): 3}),
+    "json int enum": lambda k: k.serialize_value([Level.HIGH, {Level.HIGH: Level.HIGH}]),
+    "json ordered and subclassed dicts": lambda k: [
+        k.serialize_value(collections.OrderedDict(b=1, a=2)),
+        k.serialize_value(DictSub(z=[1], a=(2, 3))),
+    ],
+    "json control chars and surrogate": lambda k: k.serialize_value(['\x00\x1f"\\\x7f\u2028\ud800']),
+    "json unserialisable items": lambda k: each(
+        k, lambda m, item: m.serialize_value([item]), (object(), b"x", {1, 2}, 1j, bytearray(b"x"))
+    ),
+    "json floats": lambda k: k.serialize_value([1e16, 1.0, -0.0, 1e-7, 123456789.123456789, 2**0.5, FloatSub(0.1)]),
+    "json big ints": lambda k: k.serialize_value([2**100, -(2**64), IntSub(3)]),
+    "json strings with lying subclasses": lambda k: k.serialize_value({StrSub("k"): [StrSub("v")]}),
+    "json surrogate reaches encoding": lambda k: k.build_query_string({"a": ["\ud800"]}),
     # --- query and base strings ---
     "query non-dict Mapping": lambda k: k.build_query_string(FailingMapping({"a": 1, "b": 2}, 5)),
     "query Mapping raising": lambda k: k.build_query_string(FailingMapping({"a": 1, "b": 2}, 1)),

@@ -21,7 +21,9 @@ Each target runs in its own process (``--target``), with libFuzzer's
 from __future__ import annotations
 
 import argparse
+import collections
 import collections.abc
+import enum
 import importlib
 import importlib.util
 import json
@@ -99,6 +101,20 @@ class FloatSub(float):
 
     def __repr__(self) -> str:
         return "lie"
+
+
+class DictSub(dict):  # type: ignore[type-arg]
+    """A dict subclass (json.dumps encodes it as a dict)."""
+
+
+class ListSub(list):  # type: ignore[type-arg]
+    """A list subclass."""
+
+
+class Level(enum.IntEnum):
+    """An int enum (json.dumps writes the int)."""
+
+    HIGH = 3
 
 
 class Opaque:
@@ -250,10 +266,41 @@ class Gen:
         if kind == 5 and depth < 3:
             return tuple(self.value(depth + 1) for _ in range(self.n(0, 3)))
         if kind == 6 and depth < 3:
-            return {self.key(): self.value(depth + 1) for _ in range(self.n(0, 3))}
+            return {self.json_key(): self.value(depth + 1) for _ in range(self.n(0, 3))}
         if kind == 7:
             return self.pick([StrSub("s"), IntSub(5), FloatSub(0.5), b"b", Opaque(), {1: "x"}, {None: 1}, [math.nan]])
+        if kind == 8 and depth < 3:
+            return self.odd_container(depth)
         return self.text()
+
+    def json_key(self) -> Any:
+        """A dict key for JSON values: str mostly, sometimes the other types json accepts (or not)."""
+        if self.n(0, 5):
+            return self.text(6)
+        return self.pick([True, False, None, 0, -7, 2**70, 1.5, math.nan, math.inf, IntSub(3), StrSub("k"), (1, 2)])
+
+    def odd_container(self, depth: int) -> Any:
+        """Containers the C JSON encoder must treat as json.dumps does."""
+        kind = self.n(0, 6)
+        items = [self.value(depth + 1) for _ in range(self.n(0, 3))]
+        if kind == 0:
+            return collections.OrderedDict((f"k{i}", v) for i, v in enumerate(items))
+        if kind == 1:
+            return DictSub({f"k{i}": v for i, v in enumerate(items)})
+        if kind == 2:
+            loop: List[Any] = list(items)
+            loop.append(loop)  # circular
+            return loop
+        if kind == 3:
+            nested: List[Any] = items
+            for _ in range(self.pick([10, 500, 5000])):
+                nested = [nested]
+            return nested
+        if kind == 4:
+            return [Level.HIGH, {Level.HIGH: items}]
+        if kind == 5:
+            return ListSub(items)
+        return {"ctl": "".join(chr(self.n(0, 0x3F)) for _ in range(self.n(0, 8))), "v": items}
 
     def key(self) -> Any:
         kind = self.n(0, 12)

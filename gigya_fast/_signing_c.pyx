@@ -154,6 +154,7 @@ cdef extern from "gf_core.h" nogil:
     int gf_b64_decode_strict(const char *data, size_t n, uint8_t *out, size_t *outlen)
     size_t gf_pct_encoded_len(const uint8_t *data, size_t n)
     size_t gf_pct_encode(const uint8_t *data, size_t n, char *out)
+    size_t gf_pct_encode_fast(const uint8_t *data, size_t n, char *out)
     int gf_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
 
     int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
@@ -191,7 +192,7 @@ gf_sha1_select(1 if force_portable_sha1() else 0)
 cdef enum:
     _SIG_LEN = 28            # base64 of a 20-byte digest
     _QSTACK = 16             # parameters handled without a heap allocation
-    _BUFSTACK = 2048         # query / base string bytes handled without a heap allocation
+    _BUFSTACK = 4096         # query string bytes handled without a heap allocation
     _SIGNER_CACHE_SIZE = 64
     _URL_CACHE_SIZE = 256
 
@@ -1035,18 +1036,18 @@ cdef int _qb_collect(QB *qb, object params) except -1:
     return 1
 
 
-cdef Py_ssize_t _qb_query_len(QB *qb) noexcept:
+cdef Py_ssize_t _qb_query_cap(QB *qb) noexcept:
+    """Room for the query string when every value byte needs %XX (the fast encoder's bound)."""
     cdef Py_ssize_t i, total = 0
     cdef QEnt *ent
     for i in range(qb.n):
         ent = qb.order[i]
-        total += ent.klen + 1 + <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>ent.v, <size_t>ent.vlen)
-    if qb.n > 1:
-        total += qb.n - 1
+        total += ent.klen + 2 + 3 * ent.vlen
     return total
 
 
 cdef Py_ssize_t _qb_write_query(QB *qb, char *out) noexcept:
+    """Write the query string; out has _qb_query_cap bytes. Returns its length."""
     cdef Py_ssize_t i, n = 0
     cdef QEnt *ent
     for i in range(qb.n):
@@ -1058,26 +1059,26 @@ cdef Py_ssize_t _qb_write_query(QB *qb, char *out) noexcept:
         n += ent.klen
         out[n] = b'='
         n += 1
-        n += <Py_ssize_t>gf_pct_encode(<const uint8_t *>ent.v, <size_t>ent.vlen, out + n)
+        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>ent.v, <size_t>ent.vlen, out + n)
     return n
 
 
 cdef object _qb_query_str(QB *qb):
-    cdef Py_ssize_t total = _qb_query_len(qb)
-    cdef char *buf
-    cdef object result
-    if qb.ascii:
-        result = PyUnicode_New(total, 127)
-        _qb_write_query(qb, <char *>PyUnicode_DATA(result))
-        return result
-    buf = <char *>malloc(<size_t>total + 1)
-    if buf == NULL:
-        raise MemoryError()
+    cdef char stack[_BUFSTACK]
+    cdef char *buf = stack
+    cdef Py_ssize_t cap = _qb_query_cap(qb), total
+    if cap > _BUFSTACK:
+        buf = <char *>malloc(<size_t>cap)
+        if buf == NULL:
+            raise MemoryError()
     try:
-        _qb_write_query(qb, buf)
+        total = _qb_write_query(qb, buf)
+        if qb.ascii:
+            return _ascii_str(buf, total)
         return PyUnicode_DecodeUTF8(buf, total, NULL)
     finally:
-        free(buf)
+        if buf != stack:
+            free(buf)
 
 
 cdef bytes _encoded_url(object url):
@@ -1123,47 +1124,40 @@ cdef object _base_fast(QB *qb, object http_method, bytes encurl, uint8_t *digest
     the base string; with one, write the base string's HMAC into digest and return the
     query string."""
     cdef char qstack[_BUFSTACK]
-    cdef char bstack[_BUFSTACK]
+    cdef char bstack[2 * _BUFSTACK]
     cdef char *qbuf = qstack
     cdef char *bbuf = bstack
-    cdef char *out
-    cdef Py_ssize_t qlen = _qb_query_len(qb), blen, n
+    cdef Py_ssize_t qcap = _qb_query_cap(qb), qlen, bcap, n
     cdef Py_ssize_t mlen = PyUnicode_GET_LENGTH(http_method)
     cdef Py_ssize_t ulen = PyBytes_GET_SIZE(encurl)
-    cdef size_t enc_qlen
     cdef object result = None
     try:
-        if qlen > _BUFSTACK:
-            qbuf = <char *>malloc(<size_t>qlen)
+        if qcap > _BUFSTACK:
+            qbuf = <char *>malloc(<size_t>qcap)
             if qbuf == NULL:
                 raise MemoryError()
-        _qb_write_query(qb, qbuf)
+        qlen = _qb_write_query(qb, qbuf)
         if signer is not None:
             if qb.ascii:
                 result = _ascii_str(qbuf, qlen)
             else:
                 result = PyUnicode_DecodeUTF8(qbuf, qlen, NULL)
-        enc_qlen = gf_pct_encoded_len(<const uint8_t *>qbuf, <size_t>qlen)
-        blen = mlen + 1 + ulen + 1 + <Py_ssize_t>enc_qlen
-        if signer is None:
-            result = PyUnicode_New(blen, 127)
-            out = <char *>PyUnicode_DATA(result)
-        else:
-            if blen > _BUFSTACK:
-                bbuf = <char *>malloc(<size_t>blen)
-                if bbuf == NULL:
-                    raise MemoryError()
-            out = bbuf
-        n = _write_method(http_method, out)
-        out[n] = b'&'
+        bcap = mlen + 2 + ulen + 3 * qlen
+        if bcap > 2 * _BUFSTACK:
+            bbuf = <char *>malloc(<size_t>bcap)
+            if bbuf == NULL:
+                raise MemoryError()
+        n = _write_method(http_method, bbuf)
+        bbuf[n] = b'&'
         n += 1
-        memcpy(out + n, PyBytes_AS_STRING(encurl), <size_t>ulen)
+        memcpy(bbuf + n, PyBytes_AS_STRING(encurl), <size_t>ulen)
         n += ulen
-        out[n] = b'&'
+        bbuf[n] = b'&'
         n += 1
-        gf_pct_encode(<const uint8_t *>qbuf, <size_t>qlen, out + n)
-        if signer is not None:
-            gf_hmac(&signer._key, out, <size_t>blen, digest)
+        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>qbuf, <size_t>qlen, bbuf + n)
+        if signer is None:
+            return _ascii_str(bbuf, n)
+        gf_hmac(&signer._key, bbuf, <size_t>n, digest)
         return result
     finally:
         if qbuf != qstack:

@@ -147,6 +147,23 @@ size_t gf_pct_encode(const uint8_t *in, size_t n, char *out)
     return (size_t)(o - out);
 }
 
+size_t gf_pct_encode_fast(const uint8_t *in, size_t n, char *out)
+{
+    static const char hex[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                 '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
+    char *o = out;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint8_t c = in[i];
+        size_t keep = gf_unreserved[c];
+        o[0] = keep ? (char)c : '%';
+        o[1] = hex[c >> 4];
+        o[2] = hex[c & 15];
+        o += 3 - 2 * keep;
+    }
+    return (size_t)(o - out);
+}
+
 int gf_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
 {
     const uint8_t *x = (const uint8_t *)a;

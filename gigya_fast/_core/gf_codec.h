@@ -27,6 +27,10 @@ size_t gf_pct_encoded_len(const uint8_t *in, size_t n);
 /* Percent-encode into out (gf_pct_encoded_len bytes); returns bytes written. */
 size_t gf_pct_encode(const uint8_t *in, size_t n, char *out);
 
+/* The same without the exact length: out must have room for 3 * n bytes (the encoder
+ * writes three bytes per input byte, branch-free, and advances by one or three). */
+size_t gf_pct_encode_fast(const uint8_t *in, size_t n, char *out);
+
 /* 1 when the byte is an RFC 3986 unreserved character. */
 int gf_pct_unreserved(uint8_t c);
 

@@ -52,6 +52,8 @@ TIMEOUT_CODE = 504002
 #: Client-side code of the original SDK for any other failure.
 CONNECTION_FAILED_CODE = 500000
 
+_URLLIB3_MAJOR = int(str(getattr(urllib3, "__version__", "2")).split(".", 1)[0])
+
 TimeoutSpec = Union[float, int, Tuple[float, float], urllib3.Timeout]
 
 
@@ -100,6 +102,10 @@ def build_pool_manager(
     block: bool = False,
 ) -> urllib3.PoolManager:
     """A PoolManager (or ProxyManager tunnelling HTTPS with CONNECT) verifying TLS with *ssl_context*."""
+    if _URLLIB3_MAJOR < 2:
+        # urllib3 1.26 does not pass IP-address hosts to the context as server_hostname, which a
+        # checking context refuses; it then matches the host name itself (assert_hostname stays on).
+        ssl_context.check_hostname = False
     common = {
         "num_pools": num_pools,
         "maxsize": maxsize,

@@ -106,14 +106,16 @@ class Run:
 
     def __init__(self, name: str, body: Callable[[int], None], per_round: int) -> None:
         self.name, self.body, self.per_round = name, body, per_round
-        self.requests, self.wall, self.server_cpu = 0, 0.0, 0.0
+        self.requests, self.wall, self.server_cpu, self.client_cpu = 0, 0.0, 0.0, 0.0
         self.cpu_known = True
 
     def round(self, server: Server) -> None:
         cpu_before = server.cpu_seconds()
+        own_before = time.process_time()
         started = time.perf_counter()
         self.body(self.per_round)
         self.wall += time.perf_counter() - started
+        self.client_cpu += time.process_time() - own_before
         cpu_after = server.cpu_seconds()
         if cpu_before is None or cpu_after is None:
             self.cpu_known = False
@@ -132,6 +134,7 @@ class Run:
             "seconds": self.wall,
             "rps": self.rps,
             "server_cpu": self.server_cpu / self.wall if self.cpu_known else None,
+            "client_cpu_us_per_request": 1e6 * self.client_cpu / self.requests,
         }
 
 
@@ -142,7 +145,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--gssdk-requests", type=int, default=150, help="requests of the slow original pattern")
     parser.add_argument("--latency-ms", type=float, default=5.0, help="server latency of the (c') runs")
     parser.add_argument("--slow-requests", type=int, default=400, help="requests per (c') run")
-    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds the requests are split into")
+    parser.add_argument("--rounds", type=int, default=20, help="interleaved rounds the requests are split into")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
@@ -244,11 +247,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         gigya_fast.__version__, gigya_fast.IMPLEMENTATION, getattr(urllib3, "__version__", "?"), sys.version.split()[0],
         os.cpu_count() or 0))
     print("HTTPS to a local keep-alive responder in its own process (trustme certificate);")
-    print("%d interleaved rounds; server CPU = its CPU seconds / wall seconds of the run\n" % args.rounds)
-    print("%-66s %8s %9s %10s %11s" % ("run", "requests", "seconds", "req/s", "server CPU"))
+    print("%d interleaved rounds; server CPU = its CPU seconds / wall seconds of the run;" % args.rounds)
+    print("client CPU = this process's CPU time per request (all threads)\n")
+    print("%-66s %8s %8s %8s %11s %12s" % ("run", "requests", "seconds", "req/s", "server CPU", "client CPU"))
     for row in rows:
         share = "n/a" if row["server_cpu"] is None else "%.0f%%" % (100 * row["server_cpu"])
-        print("%-66s %8d %9.2f %10.0f %11s" % (row["name"], row["requests"], row["seconds"], row["rps"], share))
+        print("%-66s %8d %8.2f %8.0f %11s %9.0f us" % (
+            row["name"], row["requests"], row["seconds"], row["rps"], share, row["client_cpu_us_per_request"]))
     print()
     print("Client.call vs (a) original SDK pattern: %7.1fx  (target >= 50x)" % ratios["client_vs_original_sdk"])
     print("Client.call vs (b) raw urllib3 loop:     %7.2fx  (target >= 0.9x)" % ratios["client_vs_raw_urllib3"])

@@ -14,6 +14,7 @@ from typing import Callable, FrozenSet, NamedTuple, Optional, Union
 
 from ..errors import ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
 from .response import Response
+from .routing import is_valid_api_domain
 
 __all__ = [
     "RetryPolicy",
@@ -190,7 +191,8 @@ class RetryState:
                     not self.can_reroute
                     or self.reroutes >= _MAX_REROUTES
                     or not isinstance(domain, str)
-                    or domain.lower() == (current_domain or "").lower()
+                    or not is_valid_api_domain(domain.strip().lower())
+                    or domain.strip().lower() == (current_domain or "").lower()
                 ):
                     return _STOP
                 self.reroutes += 1

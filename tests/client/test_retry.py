@@ -114,6 +114,7 @@ def test_reroute() -> None:
     assert state.decide(_r(301001, apiDomain="eu2.gigya.com"), current_domain="au1.gigya.com").action == DONE
     assert _state().decide(_r(301001, apiDomain="us1.gigya.com"), current_domain="us1.gigya.com").action == DONE
     assert _state().decide(_r(301001), current_domain="us1.gigya.com").action == DONE
+    assert _state().decide(_r(301001, apiDomain="evil.com/x"), current_domain="us1.gigya.com").action == DONE
     assert _state(can_reroute=False).decide(_r(301001, apiDomain="eu1.gigya.com")).action == DONE
     assert _state(enabled=False).decide(_r(301001, apiDomain="eu1.gigya.com")).action == REROUTE
 

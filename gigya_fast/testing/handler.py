@@ -87,6 +87,9 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
     server_version = "LocalCDC/" + __version__
     sys_version = ""
     timeout = 30.0
+    # Headers and body are written separately: without TCP_NODELAY a kept-alive
+    # client waits ~40 ms per answer for the delayed ACK.
+    disable_nagle_algorithm = True
     server: CDCHTTPServer
     connection_id = 0
 

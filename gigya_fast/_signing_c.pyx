@@ -85,6 +85,7 @@ cdef extern from "Python.h":
     void PyErr_Clear()
     object PyBytes_FromStringAndSize(const char *data, Py_ssize_t n)
     PyObject **PySequence_Fast_ITEMS(object o)
+    Py_ssize_t PySequence_Fast_GET_SIZE(object o)
     PyObject *PyTuple_GET_ITEM(object o, Py_ssize_t i)
 
 
@@ -98,15 +99,10 @@ cdef extern from "gf_core.h" nogil:
         pass
 
     ctypedef struct gf_uid_item:
-        const char *ts
-        const char *uid
-        const char *sig
-        size_t ts_len
-        size_t uid_len
-        size_t sig_len
+        size_t msg
+        size_t msg_len
         uint8_t check
         uint8_t result
-        char tsbuf[22]
 
     ctypedef struct gf_msg_item:
         const uint8_t *msg
@@ -161,7 +157,7 @@ cdef extern from "gf_core.h" nogil:
                             size_t sig_len)
     int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void **parts, const size_t *lens,
                                   size_t nparts, const char *sig, size_t sig_len)
-    void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+    void gf_batch_uid(const gf_hmac_key *key, const char *arena, gf_uid_item *items, size_t n, size_t threads)
     void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads)
     size_t gf_effective_threads(size_t n, size_t threads)
 
@@ -183,8 +179,10 @@ cdef extern from "gf_py.h":
     void gf_buf_free(gf_buf *b)
     int gf_json_encode(object v, gf_buf *b, int depth) except -1
     Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps, PyObject **signatures,
-                                 gf_uid_item *items, Py_ssize_t i, Py_ssize_t n, int mode,
-                                 const gf_window *w)
+                                 gf_uid_item *items, gf_buf *arena, Py_ssize_t i, Py_ssize_t n, int mode,
+                                 const gf_window *w) except -1
+    int gf_uid_item_put(gf_uid_item *it, gf_buf *arena, const char *ts, size_t ts_len,
+                        const char *uid, size_t uid_len, const char *sig, size_t sig_len)
 
 
 gf_sha1_select(1 if force_portable_sha1() else 0)
@@ -480,8 +478,7 @@ HMAC-SHA1 signer/validator for one base64 secret.
         cdef Py_ssize_t nthreads = _threads_arg(threads)
         _check_window_args(expiration, now)
         self._check_ready()
-        return _validate_users(self, list(uids), list(timestamps), list(signatures),
-                               expiration, now, nthreads)
+        return _validate_users(self, uids, timestamps, signatures, expiration, now, nthreads)
 
     def verify_hmacs(self, messages, signatures, *, threads=1):
         """Check base64 HMAC-SHA1 *signatures* over raw *messages* (webhook bodies).
@@ -651,135 +648,154 @@ cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
     return out
 
 
-cdef object _validate_users(Signer signer, list uids, list timestamps, list signatures,
+cdef inline bint _in_place(object seq) noexcept:
+    return PyList_CheckExact(seq) or PyTuple_CheckExact(seq)
+
+
+cdef object _validate_users(Signer signer, object uids, object timestamps, object signatures,
                             object expiration, object now, Py_ssize_t threads):
-    cdef Py_ssize_t n = PyList_GET_SIZE(uids), i, size = 0
+    """The spec's validate_users after its argument checks. Exact lists and tuples are read
+    in place (the spec's list() copies are taken only for other iterables, or as soon as an
+    item needs Python-level rules); every message is copied into a private arena, so the
+    GIL-free part touches no Python object."""
+    cdef Py_ssize_t n, i, size = 0
     cdef gf_uid_item *items
-    cdef gf_uid_item *it
+    cdef gf_buf arena
     cdef gf_window w
-    cdef bint fast, check_window = expiration is not None
+    cdef bint fast = True, check_window = expiration is not None
     cdef int mode
     cdef PyObject **uid_objs
     cdef PyObject **ts_objs
     cdef PyObject **sig_objs
     cdef Py_ssize_t first_bad = -1
     cdef const char *data
+    cdef char tsbuf[24]
     cdef int64_t ts
-    cdef object uid, timestamp, text, signature, current
-    cdef list keep = None           # texts produced here (int subclasses, huge ints)
+    cdef object uid, timestamp, text, current = now
     cdef bytes message
 
-    if not (n == PyList_GET_SIZE(timestamps) == PyList_GET_SIZE(signatures)):
-        raise ValueError("uids, timestamps and signatures must have the same length")
-    if n == 0:
-        return []
-    current = now
-    fast = True
     if check_window:
         fast = _window_setup(&w, expiration, now) == 1
         if now is None and not fast:
             current = _time.time()
+    # the spec's list() copies, in its order; in place only when no Python code will run
+    if not (fast and _in_place(uids)):
+        uids = list(uids)
+    if not (fast and _in_place(timestamps)):
+        timestamps = list(timestamps)
+    if not (fast and _in_place(signatures)):
+        signatures = list(signatures)
+    n = PySequence_Fast_GET_SIZE(uids)
+    if not (n == PySequence_Fast_GET_SIZE(timestamps) == PySequence_Fast_GET_SIZE(signatures)):
+        raise ValueError("uids, timestamps and signatures must have the same length")
+    if n == 0:
+        return []
 
     items = <gf_uid_item *>malloc(<size_t>n * sizeof(gf_uid_item))
     if items == NULL:
         raise MemoryError()
-    uid_objs = PySequence_Fast_ITEMS(uids)
-    ts_objs = PySequence_Fast_ITEMS(timestamps)
-    sig_objs = PySequence_Fast_ITEMS(signatures)
+    arena.data = NULL
+    arena.len = 0
+    arena.cap = 0
     try:
         # One pass under the GIL: the spec's type checks in input order, the window and the
-        # C views of every message. An encoding error (lone surrogate) is raised only after
-        # every type check passed, as the spec's lazy comprehension does. The common items
-        # are converted by the C loop; it stops at any other item, handled here.
+        # messages. An encoding error (lone surrogate) is raised only after every type check
+        # passed, as the spec's lazy comprehension does. The C loop converts the common items
+        # and stops at any other, handled here with the spec's rules.
         i = 0
         while True:
+            uid_objs = PySequence_Fast_ITEMS(uids)
+            ts_objs = PySequence_Fast_ITEMS(timestamps)
+            sig_objs = PySequence_Fast_ITEMS(signatures)
             if not fast or first_bad >= 0:
                 mode = GF_FILL_TYPES
             elif check_window:
                 mode = GF_FILL_WINDOW
             else:
                 mode = GF_FILL_ALL
-            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, i, n, mode, &w)
+            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, &arena, i, n, mode, &w)
             if i >= n:
                 break
-            it = &items[i]
-            it.check = 0
-            it.result = 0
+            # Python-level rules from here: hold our own copies, as the spec does
+            if not PyList_CheckExact(uids):
+                uids = list(uids)
+            if not PyList_CheckExact(timestamps):
+                timestamps = list(timestamps)
+            if not PyList_CheckExact(signatures):
+                signatures = list(signatures)
+            items[i].check = 0
+            items[i].result = 0
             uid = <object>PyList_GET_ITEM(uids, i)
             if not PyUnicode_Check(uid):
                 _raise_not_str("uid", uid)
             timestamp = <object>PyList_GET_ITEM(timestamps, i)
-            text = _timestamp_text(timestamp, it.tsbuf, &data, &size)
-            if text is not None and text is not timestamp:
-                if keep is None:
-                    keep = []
-                keep.append(text)
-            it.ts = data
-            it.ts_len = <size_t>size
+            text = _timestamp_text(timestamp, tsbuf, &data, &size)
             i += 1
             if mode == GF_FILL_TYPES:
                 continue
             if check_window:
                 if data == NULL or not gf_parse_ts(data, <size_t>size, &ts) or not gf_in_window(&w, ts):
                     continue
-            if not _prepare_uid_item(it, uid, text, <object>PyList_GET_ITEM(signatures, i - 1)):
+            if not _put_uid_item(&items[i - 1], &arena, data, size, text, uid,
+                                 <object>PyList_GET_ITEM(signatures, i - 1)):
                 first_bad = i - 1
         if not fast:
             # Python arithmetic for the window (subclasses, huge integers): a second pass,
-            # after every type check, exactly in the spec's order.
+            # after every type check, exactly in the spec's order (our lists are copies here).
             for i in range(n):
-                it = &items[i]
-                if it.ts == NULL or not gf_parse_ts(it.ts, it.ts_len, &ts):
+                timestamp = <object>PyList_GET_ITEM(timestamps, i)
+                text = _timestamp_text(timestamp, tsbuf, &data, &size)
+                if data == NULL or not gf_parse_ts(data, <size_t>size, &ts):
                     continue
                 if not _in_window_py(ts, expiration, current):
                     continue
-                uid = <object>PyList_GET_ITEM(uids, i)
-                if not _prepare_uid_item(it, uid, None, <object>PyList_GET_ITEM(signatures, i)):
+                if not _put_uid_item(&items[i], &arena, data, size, text, <object>PyList_GET_ITEM(uids, i),
+                                     <object>PyList_GET_ITEM(signatures, i)):
                     first_bad = i
                     break
         if first_bad >= 0:
             # re-run the spec's message construction to raise its UnicodeEncodeError
-            timestamp = <object>PyList_GET_ITEM(timestamps, first_bad)
+            timestamp = <object>PySequence_Fast_ITEMS(timestamps)[first_bad]
             text = _int_repr(timestamp) if PyLong_Check(timestamp) else str.__str__(timestamp)
-            message = (text + "_" + <object>PyList_GET_ITEM(uids, first_bad)).encode("utf-8")
+            message = (text + "_" + <object>PySequence_Fast_ITEMS(uids)[first_bad]).encode("utf-8")
             raise AssertionError("message encoding unexpectedly succeeded")  # pragma: no cover
         with nogil:
-            gf_batch_uid(&signer._key, items, <size_t>n, <size_t>threads)
+            gf_batch_uid(&signer._key, arena.data, items, <size_t>n, <size_t>threads)
         return _bool_list(&items[0].result, sizeof(gf_uid_item), n)
     finally:
         free(items)
+        gf_buf_free(&arena)
 
 
-cdef bint _prepare_uid_item(gf_uid_item *it, object uid, object text, object signature) noexcept:
-    """Fill the message views of one in-window item; False (error cleared) when the message
-    cannot be encoded. When expiration is None the timestamp text may be non-ASCII."""
-    cdef const char *data
-    cdef Py_ssize_t size = 0
-    if it.ts == NULL:
-        # non-ASCII timestamp text (only reached without a window): its UTF-8
+cdef int _put_uid_item(gf_uid_item *it, gf_buf *arena, const char *data, Py_ssize_t size, object text,
+                       object uid, object signature) except -1:
+    """Store one in-window item's message; 0 (error cleared) when it cannot be encoded. The
+    timestamp text may be non-ASCII only when there is no window."""
+    cdef const char *uid_data
+    cdef const char *sig = NULL
+    cdef Py_ssize_t uid_len = 0, sig_len = 0
+    it.check = 0
+    it.result = 0
+    if data == NULL:
         if text is None:
-            return False
+            return 0
         data = PyUnicode_AsUTF8AndSize(text, &size)
         if data == NULL:
             PyErr_Clear()
-            return False
-        it.ts = data
-        it.ts_len = <size_t>size
+            return 0
     if PyUnicode_IS_ASCII(uid):
-        it.uid = <const char *>PyUnicode_DATA(uid)
-        it.uid_len = <size_t>PyUnicode_GET_LENGTH(uid)
+        uid_data = <const char *>PyUnicode_DATA(uid)
+        uid_len = PyUnicode_GET_LENGTH(uid)
     else:
-        data = PyUnicode_AsUTF8AndSize(uid, &size)
-        if data == NULL:
+        uid_data = PyUnicode_AsUTF8AndSize(uid, &uid_len)
+        if uid_data == NULL:
             PyErr_Clear()
-            return False
-        it.uid = data
-        it.uid_len = <size_t>size
-    if _sig_candidate(signature, &data, &size):
-        it.sig = data
-        it.sig_len = <size_t>size
-        it.check = 1
-    return True
+            return 0
+    if not _sig_candidate(signature, &sig, &sig_len):
+        sig = NULL
+    if gf_uid_item_put(it, arena, data, <size_t>size, uid_data, <size_t>uid_len, sig, <size_t>sig_len) < 0:
+        raise MemoryError()
+    return 1
 
 
 cdef object _verify_hmacs(Signer signer, list messages, list signatures, Py_ssize_t threads):

@@ -14,7 +14,6 @@
 #  include <pthread.h>
 #endif
 
-#define GF_SIG_B64_LEN 28 /* base64 of a 20-byte digest */
 
 int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
                         size_t sig_len)
@@ -253,6 +252,7 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
 
 typedef struct {
     const gf_hmac_key *key;
+    const char *arena;
     void *items;
 } gf_batch_ctx;
 
@@ -264,15 +264,8 @@ static void gf_uid_range(void *arg, size_t begin, size_t end)
     for (i = begin; i < end; i++) {
         gf_uid_item *it = &items[i];
         if (it->check) {
-            const void *parts[3];
-            size_t lens[3];
-            parts[0] = it->ts;
-            lens[0] = it->ts_len;
-            parts[1] = "_";
-            lens[1] = 1;
-            parts[2] = it->uid;
-            lens[2] = it->uid_len;
-            it->result = (uint8_t)gf_hmac_parts_b64_matches(ctx->key, parts, lens, 3, it->sig, it->sig_len);
+            it->result = (uint8_t)gf_hmac_b64_matches(ctx->key, ctx->arena + it->msg, it->msg_len, it->sig,
+                                                      GF_SIG_B64_LEN);
         }
     }
 }
@@ -289,10 +282,11 @@ static void gf_msg_range(void *arg, size_t begin, size_t end)
     }
 }
 
-void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+void gf_batch_uid(const gf_hmac_key *key, const char *arena, gf_uid_item *items, size_t n, size_t threads)
 {
     gf_batch_ctx ctx;
     ctx.key = key;
+    ctx.arena = arena;
     ctx.items = items;
     gf_parallel_for(gf_uid_range, &ctx, n, threads);
 }
@@ -301,6 +295,7 @@ void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t t
 {
     gf_batch_ctx ctx;
     ctx.key = key;
+    ctx.arena = NULL;
     ctx.items = items;
     gf_parallel_for(gf_msg_range, &ctx, n, threads);
 }

@@ -18,17 +18,15 @@ extern "C" {
 /* Fewer items than this per thread is not worth a thread. */
 #define GF_MIN_ITEMS_PER_THREAD 256
 
-/* One UIDSignature check: HMAC over ts + "_" + uid compared with sig. */
+/* One UIDSignature check: HMAC over the message ts + "_" + uid, stored in the caller's
+ * arena at offset msg, compared with sig (only 28-character candidates can match). */
+#define GF_SIG_B64_LEN 28
 typedef struct {
-    const char *ts;
-    const char *uid;
-    const char *sig;      /* ASCII candidate, NULL when it cannot match */
-    size_t ts_len;
-    size_t uid_len;
-    size_t sig_len;
+    size_t msg;           /* offset of the message in the arena */
+    size_t msg_len;
     uint8_t check;        /* 1: compute and compare; 0: result is already final */
     uint8_t result;
-    char tsbuf[22];       /* room for the decimal text of an integer timestamp */
+    char sig[GF_SIG_B64_LEN];
 } gf_uid_item;
 
 /* One webhook-style check: HMAC over msg compared with sig. */
@@ -58,7 +56,7 @@ int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, con
 int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, const size_t *lens,
                               size_t nparts, const char *sig, size_t sig_len);
 
-void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
+void gf_batch_uid(const gf_hmac_key *key, const char *arena, gf_uid_item *items, size_t n, size_t threads);
 void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads);
 
 #ifdef __cplusplus

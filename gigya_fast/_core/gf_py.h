@@ -29,7 +29,7 @@ static inline size_t gf_format_int64(long long v, char *out)
     char tmp[24];
     char *p = tmp + sizeof(tmp);
     unsigned long long u;
-    size_t n = 0, len;
+    size_t n = 0;
     if (v < 0) {
         u = 0ULL - (unsigned long long)v;
         out[n++] = '-';
@@ -50,65 +50,8 @@ static inline size_t gf_format_int64(long long v, char *out)
     } else {
         *--p = (char)('0' + (int)u);
     }
-    len = (size_t)(tmp + sizeof(tmp) - p);
-    memcpy(out + n, p, len);
-    return n + len;
-}
-
-static inline Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *const *timestamps,
-                                           PyObject *const *signatures, gf_uid_item *items,
-                                           Py_ssize_t i, Py_ssize_t n, int mode, const gf_window *w)
-{
-    PyObject *prev_ts = NULL;
-    const gf_uid_item *prev = NULL;
-    for (; i < n; i++) {
-        gf_uid_item *it = &items[i];
-        PyObject *uid = uids[i];
-        PyObject *ts = timestamps[i];
-        PyObject *sig;
-        int64_t value;
-
-        it->check = 0;
-        it->result = 0;
-        if (!PyUnicode_Check(uid) || !PyUnicode_IS_ASCII(uid)) {
-            return i;
-        }
-        if (PyLong_CheckExact(ts)) {
-            if (ts == prev_ts) {
-                /* the same int object as the previous item (a common batch shape) */
-                memcpy(it->tsbuf, prev->tsbuf, sizeof(it->tsbuf));
-                it->ts_len = prev->ts_len;
-            } else {
-                int overflow = 0;
-                long long v = PyLong_AsLongLongAndOverflow(ts, &overflow);
-                if (overflow) {
-                    return i;
-                }
-                it->ts_len = gf_format_int64(v, it->tsbuf);
-                prev_ts = ts;
-                prev = it;
-            }
-            it->ts = it->tsbuf;
-        } else if (PyUnicode_CheckExact(ts) && PyUnicode_IS_ASCII(ts)) {
-            it->ts = (const char *)PyUnicode_DATA(ts);
-            it->ts_len = (size_t)PyUnicode_GET_LENGTH(ts);
-        } else {
-            return i;
-        }
-        it->uid = (const char *)PyUnicode_DATA(uid);
-        it->uid_len = (size_t)PyUnicode_GET_LENGTH(uid);
-        if (mode == GF_FILL_TYPES) {
-            continue;
-        }
-        if (mode == GF_FILL_WINDOW && !(gf_parse_ts(it->ts, it->ts_len, &value) && gf_in_window(w, value))) {
-            continue;
-        }
-        sig = signatures[i];
-        if (PyUnicode_Check(sig) && PyUnicode_IS_ASCII(sig)) {
-            it->sig = (const char *)PyUnicode_DATA(sig);
-            it->sig_len = (size_t)PyUnicode_GET_LENGTH(sig);
-            it->check = 1;
-        }
+    while (p < tmp + sizeof(tmp)) { /* a few bytes: cheaper than a memcpy call */
+        out[n++] = *p++;
     }
     return n;
 }
@@ -316,6 +259,95 @@ static int gf_json_encode(PyObject *v, gf_buf *b, int depth)
 nomem:
     PyErr_NoMemory();
     return -1;
+}
+
+/* Append ts + "_" + uid to the arena as item it's message, with sig as its candidate when it
+ * has the only length that can match. 0, or -1 when out of memory (no exception set). */
+static inline int gf_uid_item_put(gf_uid_item *it, gf_buf *arena, const char *ts, size_t ts_len,
+                                  const char *uid, size_t uid_len, const char *sig, size_t sig_len)
+{
+    size_t need = ts_len + 1 + uid_len;
+    char *o;
+    it->check = 0;
+    it->result = 0;
+    if (sig == NULL || sig_len != GF_SIG_B64_LEN) {
+        return 0; /* cannot match: nothing to hash */
+    }
+    if (gf_buf_reserve(arena, need) < 0) {
+        return -1;
+    }
+    o = arena->data + arena->len;
+    memcpy(o, ts, ts_len);
+    o[ts_len] = '_';
+    memcpy(o + ts_len + 1, uid, uid_len);
+    it->msg = arena->len;
+    it->msg_len = need;
+    arena->len += need;
+    memcpy(it->sig, sig, GF_SIG_B64_LEN);
+    it->check = 1;
+    return 0;
+}
+
+/* The batch conversion loop for the common inputs (see the top of this file). Messages are
+ * copied into the arena, so the GIL-free part never touches a Python object. Returns the
+ * index of the first item it leaves to the caller (n when done), or -1 with MemoryError. */
+static Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *const *timestamps,
+                                    PyObject *const *signatures, gf_uid_item *items, gf_buf *arena,
+                                    Py_ssize_t i, Py_ssize_t n, int mode, const gf_window *w)
+{
+    PyObject *prev_ts = NULL;
+    char prev_text[24];
+    size_t prev_len = 0;
+    for (; i < n; i++) {
+        gf_uid_item *it = &items[i];
+        PyObject *uid = uids[i];
+        PyObject *ts = timestamps[i];
+        PyObject *sig;
+        const char *text;
+        size_t text_len;
+        int64_t value;
+
+        it->check = 0;
+        it->result = 0;
+        if (!PyUnicode_Check(uid) || !PyUnicode_IS_ASCII(uid)) {
+            return i;
+        }
+        if (PyLong_CheckExact(ts)) {
+            if (ts != prev_ts) {
+                /* one formatting per distinct int object (batches often repeat one) */
+                int overflow = 0;
+                long long v = PyLong_AsLongLongAndOverflow(ts, &overflow);
+                if (overflow) {
+                    return i;
+                }
+                prev_len = gf_format_int64(v, prev_text);
+                prev_ts = ts;
+            }
+            text = prev_text;
+            text_len = prev_len;
+        } else if (PyUnicode_CheckExact(ts) && PyUnicode_IS_ASCII(ts)) {
+            text = (const char *)PyUnicode_DATA(ts);
+            text_len = (size_t)PyUnicode_GET_LENGTH(ts);
+        } else {
+            return i;
+        }
+        if (mode == GF_FILL_TYPES) {
+            continue;
+        }
+        if (mode == GF_FILL_WINDOW && !(gf_parse_ts(text, text_len, &value) && gf_in_window(w, value))) {
+            continue;
+        }
+        sig = signatures[i];
+        if (PyUnicode_Check(sig) && PyUnicode_IS_ASCII(sig) && PyUnicode_GET_LENGTH(sig) == GF_SIG_B64_LEN) {
+            if (gf_uid_item_put(it, arena, text, text_len, (const char *)PyUnicode_DATA(uid),
+                                (size_t)PyUnicode_GET_LENGTH(uid), (const char *)PyUnicode_DATA(sig),
+                                GF_SIG_B64_LEN) < 0) {
+                PyErr_NoMemory();
+                return -1;
+            }
+        }
+    }
+    return n;
 }
 
 #endif /* GF_PY_H */

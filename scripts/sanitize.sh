@@ -75,7 +75,8 @@ echo "== building with clang, GIGYA_FAST_SANITIZE=1"
     tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
 SO=$(cd / && "$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
 echo "   built $SO"
-nm -D "$SO" | grep -q __asan_ || { echo "the extension is not instrumented (no __asan_ symbols)" >&2; exit 1; }
+# (no grep -q: with pipefail, an early exit would SIGPIPE nm and fail the pipeline)
+nm -D "$SO" | grep __asan_ >/dev/null || { echo "the extension is not instrumented (no __asan_ symbols)" >&2; exit 1; }
 
 # (RSS tests are skipped: ASan keeps freed memory in quarantine, so RSS grows by design.)
 # Tests run from a copy outside the source tree so the sanitized install is what is imported.

@@ -6,7 +6,7 @@ import copy
 import pickle
 import threading
 from types import ModuleType
-from typing import List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -152,3 +152,21 @@ def test_shared_between_threads(kernels: ModuleType) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_sign_request_sees_mutations(kernels: ModuleType) -> None:
+    # Nothing may be cached per params object: a mutated (nested) value is signed anew.
+    signer = kernels.Signer(SECRET)
+    data: Dict[str, Any] = {"profile": {"firstName": "Ann"}, "tags": ["a"]}
+    params: Dict[str, Any] = {"apiKey": "k", "data": data}
+    url = "https://accounts.us1.gigya.com/accounts.setAccountInfo"
+    first = signer.sign_request("POST", url, params)
+    data["profile"]["firstName"] = "Bob"
+    data["tags"].append("b")
+    second = signer.sign_request("POST", url, params)
+    pairs = [("apiKey", "k"), ("data", '{"profile":{"firstName":"Bob"},"tags":["a","b"]}')]
+    expected = b64_hmac_sha1(SECRET, base_string("POST", url, pairs).encode())
+    assert second[1] == expected != first[1]
+    params["extra"] = 1
+    assert signer.sign_request("POST", url, params)[0].startswith("apiKey=k&data=")
+    assert signer.sign_request("POST", url, params)[0].endswith("&extra=1")

@@ -54,7 +54,6 @@ cdef extern from "Python.h":
     bint PyDict_CheckExact(object o)
     bint PyList_CheckExact(object o)
     bint PyTuple_CheckExact(object o)
-    void PyMem_RawFree(void *p)
     bint PyBytes_Check(object o)
     bint PyByteArray_Check(object o)
     bint PyUnicode_IS_ASCII(object o)
@@ -648,6 +647,65 @@ cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
     return out
 
 
+# One spare block each for the batch items and the message arena, kept between calls so a
+# hot loop of big batches does not fault fresh pages in every time. Taken and given back
+# while holding the GIL (so two threads never share one); capped at _SCRATCH_MAX bytes.
+cdef enum:
+    _SCRATCH_MAX = 16 * 1024 * 1024
+
+cdef void *_spare_items = NULL
+cdef size_t _spare_items_cap = 0
+cdef char *_spare_arena = NULL
+cdef size_t _spare_arena_cap = 0
+
+
+cdef void *_take_items(size_t size, size_t *cap) noexcept:
+    global _spare_items, _spare_items_cap
+    cdef void *p
+    if _spare_items != NULL and _spare_items_cap >= size:
+        p = _spare_items
+        cap[0] = _spare_items_cap
+        _spare_items = NULL
+        _spare_items_cap = 0
+        return p
+    cap[0] = size
+    return malloc(size if size else 1)
+
+
+cdef void _give_items(void *p, size_t cap) noexcept:
+    global _spare_items, _spare_items_cap
+    if p == NULL:
+        return
+    if cap <= _SCRATCH_MAX and cap > _spare_items_cap:
+        free(_spare_items)
+        _spare_items = p
+        _spare_items_cap = cap
+    else:
+        free(p)
+
+
+cdef void _take_arena(gf_buf *arena) noexcept:
+    global _spare_arena, _spare_arena_cap
+    arena.data = _spare_arena
+    arena.cap = _spare_arena_cap
+    arena.len = 0
+    _spare_arena = NULL
+    _spare_arena_cap = 0
+
+
+cdef void _give_arena(gf_buf *arena) noexcept:
+    global _spare_arena, _spare_arena_cap
+    if arena.data != NULL and arena.cap <= _SCRATCH_MAX and arena.cap > _spare_arena_cap:
+        free(_spare_arena)
+        _spare_arena = arena.data
+        _spare_arena_cap = arena.cap
+    else:
+        free(arena.data)
+    arena.data = NULL
+    arena.cap = 0
+    arena.len = 0
+
+
 cdef inline bint _in_place(object seq) noexcept:
     return PyList_CheckExact(seq) or PyTuple_CheckExact(seq)
 
@@ -660,6 +718,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
     GIL-free part touches no Python object."""
     cdef Py_ssize_t n, i, size = 0
     cdef gf_uid_item *items
+    cdef size_t items_cap = 0
     cdef gf_buf arena
     cdef gf_window w
     cdef bint fast = True, check_window = expiration is not None
@@ -691,12 +750,10 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
     if n == 0:
         return []
 
-    items = <gf_uid_item *>malloc(<size_t>n * sizeof(gf_uid_item))
+    items = <gf_uid_item *>_take_items(<size_t>n * sizeof(gf_uid_item), &items_cap)
     if items == NULL:
         raise MemoryError()
-    arena.data = NULL
-    arena.len = 0
-    arena.cap = 0
+    _take_arena(&arena)
     try:
         # One pass under the GIL: the spec's type checks in input order, the window and the
         # messages. An encoding error (lone surrogate) is raised only after every type check
@@ -763,8 +820,8 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
             gf_batch_uid(&signer._key, arena.data, items, <size_t>n, <size_t>threads)
         return _bool_list(&items[0].result, sizeof(gf_uid_item), n)
     finally:
-        free(items)
-        gf_buf_free(&arena)
+        _give_items(items, items_cap)
+        _give_arena(&arena)
 
 
 cdef int _put_uid_item(gf_uid_item *it, gf_buf *arena, const char *data, Py_ssize_t size, object text,
@@ -878,7 +935,7 @@ cdef void _qb_free(QB *qb) noexcept:
         Py_XDECREF(qb.ents[i].key)
         Py_XDECREF(qb.ents[i].text)
         if qb.ents[i].heap != NULL:
-            PyMem_RawFree(qb.ents[i].heap)
+            free(qb.ents[i].heap)
     qb.n = 0
     if qb.ents != qb.stack_ents:
         free(qb.ents)

@@ -256,17 +256,42 @@ typedef struct {
     void *items;
 } gf_batch_ctx;
 
+static void gf_uid_check(const gf_batch_ctx *ctx, gf_uid_item *it, const uint8_t digest[GF_SHA1_DIGEST_SIZE])
+{
+    char expected[GF_SIG_B64_LEN];
+    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
+    it->result = (uint8_t)gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, GF_SIG_B64_LEN);
+    (void)ctx;
+}
+
 static void gf_uid_range(void *arg, size_t begin, size_t end)
 {
     const gf_batch_ctx *ctx = (const gf_batch_ctx *)arg;
     gf_uid_item *items = (gf_uid_item *)ctx->items;
+    gf_uid_item *pending = NULL; /* a short message waiting for a partner */
+    uint8_t da[GF_SHA1_DIGEST_SIZE], db[GF_SHA1_DIGEST_SIZE];
     size_t i;
     for (i = begin; i < end; i++) {
         gf_uid_item *it = &items[i];
-        if (it->check) {
-            it->result = (uint8_t)gf_hmac_b64_matches(ctx->key, ctx->arena + it->msg, it->msg_len, it->sig,
-                                                      GF_SIG_B64_LEN);
+        if (!it->check) {
+            continue;
         }
+        if (it->msg_len > GF_HMAC_SHORT) {
+            gf_hmac(ctx->key, ctx->arena + it->msg, it->msg_len, da);
+            gf_uid_check(ctx, it, da);
+        } else if (!pending) {
+            pending = it;
+        } else {
+            gf_hmac_short_x2(ctx->key, ctx->arena + pending->msg, pending->msg_len, ctx->arena + it->msg,
+                             it->msg_len, da, db);
+            gf_uid_check(ctx, pending, da);
+            gf_uid_check(ctx, it, db);
+            pending = NULL;
+        }
+    }
+    if (pending) {
+        gf_hmac(ctx->key, ctx->arena + pending->msg, pending->msg_len, da);
+        gf_uid_check(ctx, pending, da);
     }
 }
 

@@ -70,6 +70,44 @@ void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_D
     gf_hmac_outer(key, ctx->h, out);
 }
 
+/* The single inner block of a message of at most 55 bytes (after the key block). */
+static void gf_short_block(uint8_t block[GF_SHA1_BLOCK_SIZE], const void *msg, size_t len)
+{
+    uint64_t bits = (uint64_t)(GF_SHA1_BLOCK_SIZE + len) * 8u;
+    if (len) {
+        memcpy(block, msg, len);
+    }
+    block[len] = 0x80;
+    memset(block + len + 1, 0, GF_SHA1_BLOCK_SIZE - 8 - len - 1);
+    block[56] = (uint8_t)(bits >> 56);
+    block[57] = (uint8_t)(bits >> 48);
+    block[58] = (uint8_t)(bits >> 40);
+    block[59] = (uint8_t)(bits >> 32);
+    block[60] = (uint8_t)(bits >> 24);
+    block[61] = (uint8_t)(bits >> 16);
+    block[62] = (uint8_t)(bits >> 8);
+    block[63] = (uint8_t)bits;
+}
+
+void gf_hmac_short_x2(const gf_hmac_key *key, const void *msga, size_t lena, const void *msgb, size_t lenb,
+                      uint8_t outa[GF_SHA1_DIGEST_SIZE], uint8_t outb[GF_SHA1_DIGEST_SIZE])
+{
+    uint8_t blocka[GF_SHA1_BLOCK_SIZE], blockb[GF_SHA1_BLOCK_SIZE];
+    uint32_t sa[5], sb[5], ia[5], ib[5];
+    gf_short_block(blocka, msga, lena);
+    gf_short_block(blockb, msgb, lenb);
+    memcpy(sa, key->inner, sizeof(sa));
+    memcpy(sb, key->inner, sizeof(sb));
+    gf_sha1_x2(key->compress, sa, blocka, NULL, sb, blockb, NULL);
+    memcpy(ia, sa, sizeof(ia));
+    memcpy(ib, sb, sizeof(ib));
+    memcpy(sa, key->outer, sizeof(sa));
+    memcpy(sb, key->outer, sizeof(sb));
+    gf_sha1_x2(key->compress, sa, NULL, ia, sb, NULL, ib);
+    gf_store_words_be(outa, sa);
+    gf_store_words_be(outb, sb);
+}
+
 void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_t *lens, size_t nparts,
                    uint8_t out[GF_SHA1_DIGEST_SIZE])
 {
@@ -116,6 +154,10 @@ void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_
 void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE])
 {
     gf_sha1_ctx ctx;
+    if (len <= GF_SHA1_BLOCK_SIZE - 9) {
+        gf_hmac_parts(key, &msg, &len, 1, out); /* one prepared block */
+        return;
+    }
     gf_hmac_begin(key, &ctx);
     gf_sha1_update(&ctx, msg, len);
     gf_hmac_end(key, &ctx, out);

@@ -29,6 +29,12 @@ void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_D
 void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_t *lens, size_t nparts,
                    uint8_t out[GF_SHA1_DIGEST_SIZE]);
 
+/* Two HMACs of messages of at most GF_HMAC_SHORT bytes each, computed together (on SHA-NI
+ * the two hash chains are interleaved). */
+#define GF_HMAC_SHORT (GF_SHA1_BLOCK_SIZE - 9)
+void gf_hmac_short_x2(const gf_hmac_key *key, const void *msga, size_t lena, const void *msgb, size_t lenb,
+                      uint8_t outa[GF_SHA1_DIGEST_SIZE], uint8_t outb[GF_SHA1_DIGEST_SIZE]);
+
 /* One-shot HMAC of a contiguous message. */
 void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE]);
 

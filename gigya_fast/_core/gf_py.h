@@ -9,6 +9,7 @@
 
 #include <Python.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gf_core.h"
@@ -74,7 +75,7 @@ typedef struct {
 
 static inline void gf_buf_free(gf_buf *b)
 {
-    PyMem_RawFree(b->data);
+    free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
@@ -91,7 +92,7 @@ static inline int gf_buf_reserve(gf_buf *b, size_t extra)
     while (cap < need) {
         cap *= 2;
     }
-    p = (char *)PyMem_RawRealloc(b->data, cap);
+    p = (char *)realloc(b->data, cap);
     if (!p) {
         return -1;
     }

@@ -200,6 +200,89 @@ static void gf_sha1_shani(uint32_t state[5], const uint8_t *blocks, size_t nbloc
     state[4] = (uint32_t)_mm_extract_epi32(e0, 3);
 }
 
+/* Two independent one-block compressions interleaved: SHA-NI rounds are latency-bound, so
+ * a second chain runs almost for free. Each lane takes a 64-byte block, or (block NULL) the
+ * HMAC outer block of its digest words, exactly as gf_sha1_shani does for one lane. */
+#define GF_SHANI_LOAD(m, block, digest)                                                      \
+    do {                                                                                     \
+        if (digest) {                                                                        \
+            m[0] = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)digest), 0x1B); \
+            m[1] = _mm_set_epi32((int)digest[4], (int)0x80000000u, 0, 0);                    \
+            m[2] = _mm_setzero_si128();                                                      \
+            m[3] = _mm_set_epi32(0, 0, 0, (GF_SHA1_BLOCK_SIZE + GF_SHA1_DIGEST_SIZE) * 8);   \
+        } else {                                                                             \
+            m[0] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(block)), reverse); \
+            m[1] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(block + 16)), reverse); \
+            m[2] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(block + 32)), reverse); \
+            m[3] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(block + 48)), reverse); \
+        }                                                                                    \
+    } while (0)
+
+#define GF_SHANI_GROUP2(i, fn)                                                               \
+    do {                                                                                     \
+        if ((i) >= 4) {                                                                      \
+            ma[(i) & 3] = _mm_sha1msg2_epu32(                                                \
+                _mm_xor_si128(_mm_sha1msg1_epu32(ma[(i) & 3], ma[((i) + 1) & 3]), ma[((i) + 2) & 3]), \
+                ma[((i) + 3) & 3]);                                                          \
+            mb[(i) & 3] = _mm_sha1msg2_epu32(                                                \
+                _mm_xor_si128(_mm_sha1msg1_epu32(mb[(i) & 3], mb[((i) + 1) & 3]), mb[((i) + 2) & 3]), \
+                mb[((i) + 3) & 3]);                                                          \
+        }                                                                                    \
+        ea = _mm_sha1nexte_epu32(preva, ma[(i) & 3]);                                        \
+        eb = _mm_sha1nexte_epu32(prevb, mb[(i) & 3]);                                        \
+        preva = abcda;                                                                       \
+        prevb = abcdb;                                                                       \
+        abcda = _mm_sha1rnds4_epu32(abcda, ea, fn);                                          \
+        abcdb = _mm_sha1rnds4_epu32(abcdb, eb, fn);                                          \
+    } while (0)
+
+GF_SHANI_TARGET
+static void gf_sha1_shani_x2(uint32_t sa[5], const uint8_t *blocka, const uint32_t *digesta,
+                             uint32_t sb[5], const uint8_t *blockb, const uint32_t *digestb)
+{
+    const __m128i reverse = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i abcda = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)sa), 0x1B);
+    __m128i abcdb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)sb), 0x1B);
+    __m128i e0a = _mm_set_epi32((int)sa[4], 0, 0, 0);
+    __m128i e0b = _mm_set_epi32((int)sb[4], 0, 0, 0);
+    __m128i savea = abcda, saveb = abcdb, preva, prevb, ea, eb;
+    __m128i ma[4], mb[4];
+
+    GF_SHANI_LOAD(ma, blocka, digesta);
+    GF_SHANI_LOAD(mb, blockb, digestb);
+    preva = abcda;
+    prevb = abcdb;
+    abcda = _mm_sha1rnds4_epu32(abcda, _mm_add_epi32(e0a, ma[0]), 0);
+    abcdb = _mm_sha1rnds4_epu32(abcdb, _mm_add_epi32(e0b, mb[0]), 0);
+    GF_SHANI_GROUP2(1, 0);
+    GF_SHANI_GROUP2(2, 0);
+    GF_SHANI_GROUP2(3, 0);
+    GF_SHANI_GROUP2(4, 0);
+    GF_SHANI_GROUP2(5, 1);
+    GF_SHANI_GROUP2(6, 1);
+    GF_SHANI_GROUP2(7, 1);
+    GF_SHANI_GROUP2(8, 1);
+    GF_SHANI_GROUP2(9, 1);
+    GF_SHANI_GROUP2(10, 2);
+    GF_SHANI_GROUP2(11, 2);
+    GF_SHANI_GROUP2(12, 2);
+    GF_SHANI_GROUP2(13, 2);
+    GF_SHANI_GROUP2(14, 2);
+    GF_SHANI_GROUP2(15, 3);
+    GF_SHANI_GROUP2(16, 3);
+    GF_SHANI_GROUP2(17, 3);
+    GF_SHANI_GROUP2(18, 3);
+    GF_SHANI_GROUP2(19, 3);
+    e0a = _mm_sha1nexte_epu32(preva, e0a);
+    e0b = _mm_sha1nexte_epu32(prevb, e0b);
+    abcda = _mm_add_epi32(abcda, savea);
+    abcdb = _mm_add_epi32(abcdb, saveb);
+    _mm_storeu_si128((__m128i *)(void *)sa, _mm_shuffle_epi32(abcda, 0x1B));
+    sa[4] = (uint32_t)_mm_extract_epi32(e0a, 3);
+    _mm_storeu_si128((__m128i *)(void *)sb, _mm_shuffle_epi32(abcdb, 0x1B));
+    sb[4] = (uint32_t)_mm_extract_epi32(e0b, 3);
+}
+
 static void gf_sha1_compress_shani(uint32_t state[5], const uint8_t *blocks, size_t nblocks)
 {
     gf_sha1_shani(state, blocks, nblocks, NULL);
@@ -275,6 +358,35 @@ gf_sha1_compress_fn gf_sha1_compressor(int backend)
     }
 #endif
     return NULL;
+}
+
+/* Any backend: two lanes one after the other. */
+static void gf_sha1_x2_serial(gf_sha1_compress_fn compress, gf_sha1_outer_fn outer, uint32_t sa[5],
+                              const uint8_t *blocka, const uint32_t *digesta, uint32_t sb[5],
+                              const uint8_t *blockb, const uint32_t *digestb)
+{
+    if (digesta) {
+        outer(sa, digesta);
+    } else {
+        compress(sa, blocka, 1);
+    }
+    if (digestb) {
+        outer(sb, digestb);
+    } else {
+        compress(sb, blockb, 1);
+    }
+}
+
+void gf_sha1_x2(gf_sha1_compress_fn fn, uint32_t sa[5], const uint8_t *blocka, const uint32_t *digesta,
+                uint32_t sb[5], const uint8_t *blockb, const uint32_t *digestb)
+{
+#if GF_SHANI_BUILD
+    if (fn == gf_sha1_compress_shani) {
+        gf_sha1_shani_x2(sa, blocka, digesta, sb, blockb, digestb);
+        return;
+    }
+#endif
+    gf_sha1_x2_serial(fn, gf_sha1_outer_for(fn), sa, blocka, digesta, sb, blockb, digestb);
 }
 
 gf_sha1_outer_fn gf_sha1_outer_for(gf_sha1_compress_fn fn)

@@ -35,6 +35,11 @@ typedef void (*gf_sha1_outer_fn)(uint32_t state[5], const uint32_t digest[5]);
 /* The outer-block step of the same backend as fn. */
 gf_sha1_outer_fn gf_sha1_outer_for(gf_sha1_compress_fn fn);
 
+/* Two independent one-block steps with fn's backend (interleaved on SHA-NI). For each lane,
+ * digest NULL: compress its 64-byte block; else: the HMAC outer block of the digest words. */
+void gf_sha1_x2(gf_sha1_compress_fn fn, uint32_t sa[5], const uint8_t *blocka, const uint32_t *digesta,
+                uint32_t sb[5], const uint8_t *blockb, const uint32_t *digestb);
+
 /* 1 when this build has a SHA-NI path and the CPU supports SHA, SSE4.1 and SSSE3. */
 int gf_sha1_shani_supported(void);
 

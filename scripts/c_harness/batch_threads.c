@@ -3,6 +3,8 @@
  * 2..8 threads and checks every answer. Built and run under ThreadSanitizer and under
  * AddressSanitizer + UBSan by scripts/sanitize.sh --c-harness (CPython cannot host TSan).
  *
+ * It uses the C core's internal batch API (gf_batch.h) and follows its changes.
+ *
  * Usage: batch_threads [rounds] [items] [portable]   (exit 0 when every round matched; a third
  * argument "portable" forces the portable SHA-1 instead of SHA-NI) */
 #include <stdio.h>
@@ -30,35 +32,31 @@ int main(int argc, char **argv)
     gf_hmac_key key;
     gf_uid_item *uids = calloc(n, sizeof(*uids));
     gf_msg_item *msgs = calloc(n, sizeof(*msgs));
-    char (*uid_text)[32] = calloc(n, sizeof(*uid_text));
+    char *arena = calloc(n, 32); /* "1700000000_user-<i>" messages, 32 bytes apart */
     char (*sigs)[29] = calloc(n, sizeof(*sigs));
     char (*msg_text)[64] = calloc(n, sizeof(*msg_text));
     char (*msg_sigs)[29] = calloc(n, sizeof(*msg_sigs));
     uint8_t *expected_uid = calloc(n, 1), *expected_msg = calloc(n, 1);
     size_t i, r, failures = 0, positives = 0;
 
-    if (!uids || !msgs || !uid_text || !sigs || !msg_text || !msg_sigs || !expected_uid || !expected_msg) {
+    if (!uids || !msgs || !arena || !sigs || !msg_text || !msg_sigs || !expected_uid || !expected_msg) {
         fputs("out of memory\n", stderr);
         return 2;
     }
     gf_sha1_select(argc > 3 && strcmp(argv[3], "portable") == 0);
     gf_hmac_init(&key, secret, sizeof(secret) - 1, NULL);
     for (i = 0; i < n; i++) {
-        char buf[64];
-        int len = snprintf(uid_text[i], sizeof(uid_text[i]), "user-%zu", i);
-        int blen = snprintf(buf, sizeof(buf), "1700000000_%s", uid_text[i]);
-        make_sig(&key, buf, (size_t)blen, sigs[i]);
+        char *text = arena + i * 32;
+        int len = snprintf(text, 32, "1700000000_user-%zu", i);
+        make_sig(&key, text, (size_t)len, sigs[i]);
         if (i % 3 == 0) {
             sigs[i][5] = sigs[i][5] == 'A' ? 'B' : 'A'; /* tampered */
         }
-        memcpy(uids[i].tsbuf, "1700000000", 10);
-        uids[i].ts = uids[i].tsbuf;
-        uids[i].ts_len = 10;
-        uids[i].uid = uid_text[i];
-        uids[i].uid_len = (size_t)len;
-        uids[i].sig = i % 7 == 0 ? NULL : sigs[i];
-        uids[i].sig_len = i % 7 == 0 ? 0 : 28;
-        uids[i].check = i % 7 != 0;
+        uids[i].msg = i * 32;
+        uids[i].msg_len = (size_t)len;
+        uids[i].check = i % 7 != 0; /* every 7th: no candidate signature, answer already final */
+        uids[i].result = 0;
+        memcpy(uids[i].sig, sigs[i], GF_SIG_B64_LEN);
 
         len = snprintf(msg_text[i], sizeof(msg_text[i]), "{\"event\":%zu,\"pad\":\"%.*s\"}", i, (int)(i % 20),
                        "xxxxxxxxxxxxxxxxxxxx");
@@ -71,7 +69,7 @@ int main(int argc, char **argv)
         msgs[i].sig = msg_sigs[i];
         msgs[i].sig_len = 28;
     }
-    gf_batch_uid(&key, uids, n, 1);
+    gf_batch_uid(&key, arena, uids, n, 1);
     gf_batch_msg(&key, msgs, n, 1);
     for (i = 0; i < n; i++) {
         expected_uid[i] = uids[i].result;
@@ -86,7 +84,7 @@ int main(int argc, char **argv)
             }
             msgs[i].result = 0xAA;
         }
-        gf_batch_uid(&key, uids, n, threads);
+        gf_batch_uid(&key, arena, uids, n, threads);
         gf_batch_msg(&key, msgs, n, threads);
         for (i = 0; i < n; i++) {
             if (uids[i].result != expected_uid[i] || msgs[i].result != expected_msg[i]) {
@@ -99,7 +97,7 @@ int main(int argc, char **argv)
            positives, failures);
     free(uids);
     free(msgs);
-    free(uid_text);
+    free(arena);
     free(sigs);
     free(msg_text);
     free(msg_sigs);

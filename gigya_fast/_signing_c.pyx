@@ -1267,7 +1267,7 @@ def percent_encode(value):
     cdef object result
     _require_str("value", value)
     if PyUnicode_GET_LENGTH(value) == 0:
-        return value
+        return value if PyUnicode_CheckExact(value) else ""  # quote(str.__str__(value)) of ""
     if PyUnicode_IS_ASCII(value):
         data = <const char *>PyUnicode_DATA(value)
         size = PyUnicode_GET_LENGTH(value)

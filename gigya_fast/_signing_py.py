@@ -220,6 +220,8 @@ class Signer:
     _key: bytes
 
     def __init__(self, secret: str) -> None:
+        if hasattr(self, "_key"):  # calling __init__ again must not re-key a shared Signer
+            raise AttributeError("Signer is immutable")
         object.__setattr__(self, "_key", _decode_secret(secret))
 
     def __setattr__(self, name: str, value: Any) -> None:

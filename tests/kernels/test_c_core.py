@@ -262,13 +262,17 @@ def test_percent_encode_surrogates_raise_like_quote(c_kernels: ModuleType, pure_
         assert got[:2] == ("raise", "UnicodeEncodeError")
 
 
-def test_percent_encode_empty_returns_the_same_object(c_kernels: ModuleType) -> None:
+def test_percent_encode_empty_and_subclasses(c_kernels: ModuleType, pure_kernels: ModuleType) -> None:
     class S(str):
-        pass
+        def encode(self, *args: Any, **kwargs: Any) -> bytes:  # ignored: the exact text is used
+            return b"nope"
 
-    empty = S("")
+    empty = ""
     assert c_kernels.percent_encode(empty) is empty  # quote() returns its input when empty
-    assert c_kernels.percent_encode(S("a b")) == "a%20b"
+    for value in (S(""), S("a b"), S("\u00e9")):
+        got = c_kernels.percent_encode(value)
+        want = pure_kernels.percent_encode(value)
+        assert (type(got), got) == (type(want), want)
 
 
 # --- the portable switch ------------------------------------------------------------------
@@ -340,6 +344,14 @@ def test_signer_hides_the_key_and_is_immutable(c_kernels: ModuleType) -> None:
     for dump in (pickle.dumps, copy.copy, copy.deepcopy):
         with pytest.raises(TypeError, match=r"Signer cannot be pickled \(it holds a secret\)"):
             dump(signer)
+
+
+def test_signer_cannot_be_re_keyed_in_either_twin(kernels: ModuleType) -> None:
+    signer = kernels.Signer(SECRET)
+    before = signer.sign("x")
+    with pytest.raises(AttributeError, match="Signer is immutable"):
+        getattr(signer, "__init__")(base64.b64encode(b"another key").decode())
+    assert signer.sign("x") == before
 
 
 def test_uninitialised_signer_refuses_to_sign(c_kernels: ModuleType) -> None:

@@ -98,10 +98,13 @@ cdef extern from "gf_core.h" nogil:
         pass
 
     ctypedef struct gf_uid_item:
-        size_t msg
+        const char *msg
         size_t msg_len
         uint8_t check
         uint8_t result
+
+    ctypedef struct gf_stream:
+        pass
 
     ctypedef struct gf_msg_item:
         const uint8_t *msg
@@ -156,7 +159,11 @@ cdef extern from "gf_core.h" nogil:
                             size_t sig_len)
     int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void **parts, const size_t *lens,
                                   size_t nparts, const char *sig, size_t sig_len)
-    void gf_batch_uid(const gf_hmac_key *key, const char *arena, gf_uid_item *items, size_t n, size_t threads)
+    void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+    gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+    void gf_uid_stream_publish(gf_stream *st, size_t ready)
+    void gf_uid_stream_finish(gf_stream *st)
+    void gf_uid_stream_abort(gf_stream *st)
     void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads)
     size_t gf_effective_threads(size_t n, size_t threads)
 
@@ -177,10 +184,13 @@ cdef extern from "gf_py.h":
         size_t cap
     void gf_buf_free(gf_buf *b)
     int gf_json_encode(object v, gf_buf *b, int depth) except -1
+    ctypedef struct gf_arena:
+        void *head
+    void gf_arena_free(gf_arena *a)
     Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps, PyObject **signatures,
-                                 gf_uid_item *items, gf_buf *arena, Py_ssize_t i, Py_ssize_t n, int mode,
+                                 gf_uid_item *items, gf_arena *arena, Py_ssize_t i, Py_ssize_t n, int mode,
                                  const gf_window *w) except -1
-    int gf_uid_item_put(gf_uid_item *it, gf_buf *arena, const char *ts, size_t ts_len,
+    int gf_uid_item_put(gf_uid_item *it, gf_arena *arena, const char *ts, size_t ts_len,
                         const char *uid, size_t uid_len, const char *sig, size_t sig_len)
 
 
@@ -647,18 +657,15 @@ cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
     return out
 
 
-# One spare block each for the batch items and the message arena, kept between calls so a
-# hot loop of big batches does not fault fresh pages in every time. Taken and given back
-# while holding the GIL (so two threads never share one); capped at _SCRATCH_MAX bytes.
+# One spare block for the batch items, kept between calls so a hot loop of big batches does
+# not fault fresh pages in every time. Taken and given back while holding the GIL (so two
+# threads never share one); capped at _SCRATCH_MAX bytes.
 cdef enum:
     _SCRATCH_MAX = 16 * 1024 * 1024
+    _PUBLISH_EVERY = 1024   # items converted between two hand-overs to the helper threads
 
 cdef void *_spare_items = NULL
 cdef size_t _spare_items_cap = 0
-cdef char *_spare_arena = NULL
-cdef size_t _spare_arena_cap = 0
-
-
 cdef void *_take_items(size_t size, size_t *cap) noexcept:
     global _spare_items, _spare_items_cap
     cdef void *p
@@ -684,28 +691,6 @@ cdef void _give_items(void *p, size_t cap) noexcept:
         free(p)
 
 
-cdef void _take_arena(gf_buf *arena) noexcept:
-    global _spare_arena, _spare_arena_cap
-    arena.data = _spare_arena
-    arena.cap = _spare_arena_cap
-    arena.len = 0
-    _spare_arena = NULL
-    _spare_arena_cap = 0
-
-
-cdef void _give_arena(gf_buf *arena) noexcept:
-    global _spare_arena, _spare_arena_cap
-    if arena.data != NULL and arena.cap <= _SCRATCH_MAX and arena.cap > _spare_arena_cap:
-        free(_spare_arena)
-        _spare_arena = arena.data
-        _spare_arena_cap = arena.cap
-    else:
-        free(arena.data)
-    arena.data = NULL
-    arena.cap = 0
-    arena.len = 0
-
-
 cdef inline bint _in_place(object seq) noexcept:
     return PyList_CheckExact(seq) or PyTuple_CheckExact(seq)
 
@@ -719,7 +704,9 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
     cdef Py_ssize_t n, i, size = 0
     cdef gf_uid_item *items
     cdef size_t items_cap = 0
-    cdef gf_buf arena
+    cdef gf_arena arena
+    cdef gf_stream *stream = NULL
+    cdef Py_ssize_t stop
     cdef gf_window w
     cdef bint fast = True, check_window = expiration is not None
     cdef int mode
@@ -753,7 +740,10 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
     items = <gf_uid_item *>_take_items(<size_t>n * sizeof(gf_uid_item), &items_cap)
     if items == NULL:
         raise MemoryError()
-    _take_arena(&arena)
+    arena.head = NULL
+    if fast and threads > 1:
+        # helpers hash published items while this thread converts the next ones
+        stream = gf_uid_stream_start(&signer._key, items, <size_t>n, <size_t>threads)
     try:
         # One pass under the GIL: the spec's type checks in input order, the window and the
         # messages. An encoding error (lone surrogate) is raised only after every type check
@@ -770,9 +760,14 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
                 mode = GF_FILL_WINDOW
             else:
                 mode = GF_FILL_ALL
-            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, &arena, i, n, mode, &w)
-            if i >= n:
-                break
+            stop = n if stream == NULL else min(n, i + _PUBLISH_EVERY)
+            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, &arena, i, stop, mode, &w)
+            if i >= stop:
+                if stream != NULL:
+                    gf_uid_stream_publish(stream, <size_t>i)
+                if i >= n:
+                    break
+                continue
             # Python-level rules from here: hold our own copies, as the spec does
             if not PyList_CheckExact(uids):
                 uids = list(uids)
@@ -796,6 +791,8 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
             if not _put_uid_item(&items[i - 1], &arena, data, size, text, uid,
                                  <object>PyList_GET_ITEM(signatures, i - 1)):
                 first_bad = i - 1
+            if stream != NULL:
+                gf_uid_stream_publish(stream, <size_t>i)
         if not fast:
             # Python arithmetic for the window (subclasses, huge integers): a second pass,
             # after every type check, exactly in the spec's order (our lists are copies here).
@@ -817,14 +814,20 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
             message = (text + "_" + <object>PySequence_Fast_ITEMS(uids)[first_bad]).encode("utf-8")
             raise AssertionError("message encoding unexpectedly succeeded")  # pragma: no cover
         with nogil:
-            gf_batch_uid(&signer._key, arena.data, items, <size_t>n, <size_t>threads)
+            if stream != NULL:
+                gf_uid_stream_finish(stream)
+                stream = NULL
+            else:
+                gf_batch_uid(&signer._key, items, <size_t>n, <size_t>threads)
         return _bool_list(&items[0].result, sizeof(gf_uid_item), n)
     finally:
+        if stream != NULL:
+            gf_uid_stream_abort(stream)  # an error: no helper may touch items after this
         _give_items(items, items_cap)
-        _give_arena(&arena)
+        gf_arena_free(&arena)
 
 
-cdef int _put_uid_item(gf_uid_item *it, gf_buf *arena, const char *data, Py_ssize_t size, object text,
+cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data, Py_ssize_t size, object text,
                        object uid, object signature) except -1:
     """Store one in-window item's message; 0 (error cleared) when it cannot be encoded. The
     timestamp text may be non-ASCII only when there is no window."""

@@ -252,7 +252,6 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
 
 typedef struct {
     const gf_hmac_key *key;
-    const char *arena;
     void *items;
 } gf_batch_ctx;
 
@@ -277,12 +276,12 @@ static void gf_uid_range(void *arg, size_t begin, size_t end)
             continue;
         }
         if (it->msg_len > GF_HMAC_SHORT) {
-            gf_hmac(ctx->key, ctx->arena + it->msg, it->msg_len, da);
+            gf_hmac(ctx->key, it->msg, it->msg_len, da);
             gf_uid_check(ctx, it, da);
         } else if (!pending) {
             pending = it;
         } else {
-            gf_hmac_short_x2(ctx->key, ctx->arena + pending->msg, pending->msg_len, ctx->arena + it->msg,
+            gf_hmac_short_x2(ctx->key, pending->msg, pending->msg_len, it->msg,
                              it->msg_len, da, db);
             gf_uid_check(ctx, pending, da);
             gf_uid_check(ctx, it, db);
@@ -290,7 +289,7 @@ static void gf_uid_range(void *arg, size_t begin, size_t end)
         }
     }
     if (pending) {
-        gf_hmac(ctx->key, ctx->arena + pending->msg, pending->msg_len, da);
+        gf_hmac(ctx->key, pending->msg, pending->msg_len, da);
         gf_uid_check(ctx, pending, da);
     }
 }
@@ -307,11 +306,10 @@ static void gf_msg_range(void *arg, size_t begin, size_t end)
     }
 }
 
-void gf_batch_uid(const gf_hmac_key *key, const char *arena, gf_uid_item *items, size_t n, size_t threads)
+void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
 {
     gf_batch_ctx ctx;
     ctx.key = key;
-    ctx.arena = arena;
     ctx.items = items;
     gf_parallel_for(gf_uid_range, &ctx, n, threads);
 }
@@ -320,7 +318,242 @@ void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t t
 {
     gf_batch_ctx ctx;
     ctx.key = key;
-    ctx.arena = NULL;
     ctx.items = items;
     gf_parallel_for(gf_msg_range, &ctx, n, threads);
+}
+
+/* ---- streaming batches ---------------------------------------------------------------------- */
+
+struct gf_stream {
+    gf_batch_ctx ctx;
+    size_t n;
+    size_t chunk;
+    size_t published;   /* items [0, published) may be taken */
+    size_t next;        /* first item not taken */
+    size_t busy;        /* chunks being processed */
+    int closed;         /* everything published */
+    int aborted;
+    int refs;           /* the caller + helpers still running */
+#if defined(_WIN32)
+    CRITICAL_SECTION lock;
+    CONDITION_VARIABLE changed;
+#else
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+#endif
+};
+
+static void gf_stream_lock(gf_stream *st)
+{
+#if defined(_WIN32)
+    EnterCriticalSection(&st->lock);
+#else
+    pthread_mutex_lock(&st->lock);
+#endif
+}
+
+static void gf_stream_unlock(gf_stream *st)
+{
+#if defined(_WIN32)
+    LeaveCriticalSection(&st->lock);
+#else
+    pthread_mutex_unlock(&st->lock);
+#endif
+}
+
+static void gf_stream_wait(gf_stream *st)
+{
+#if defined(_WIN32)
+    SleepConditionVariableCS(&st->changed, &st->lock, INFINITE);
+#else
+    pthread_cond_wait(&st->changed, &st->lock);
+#endif
+}
+
+static void gf_stream_broadcast(gf_stream *st)
+{
+#if defined(_WIN32)
+    WakeAllConditionVariable(&st->changed);
+#else
+    pthread_cond_broadcast(&st->changed);
+#endif
+}
+
+static void gf_stream_leave(gf_stream *st)
+{
+    int last;
+    gf_stream_lock(st);
+    last = --st->refs == 0;
+    gf_stream_unlock(st);
+    if (last) {
+#if defined(_WIN32)
+        DeleteCriticalSection(&st->lock);
+#else
+        pthread_cond_destroy(&st->changed);
+        pthread_mutex_destroy(&st->lock);
+#endif
+        free(st);
+    }
+}
+
+/* Take published chunks until the stream is finished (all taken) or aborted. With wait = 0
+ * (the caller before finish) it returns as soon as nothing published is left. */
+static void gf_stream_work(gf_stream *st, int wait)
+{
+    gf_stream_lock(st);
+    for (;;) {
+        size_t begin, end;
+        if (st->aborted || st->next >= st->n) {
+            break;
+        }
+        if (st->next >= st->published) {
+            if (!wait || st->closed) {
+                break;
+            }
+            gf_stream_wait(st);
+            continue;
+        }
+        begin = st->next;
+        end = begin + st->chunk;
+        if (end > st->published) {
+            end = st->published;
+        }
+        st->next = end;
+        st->busy++;
+        gf_stream_unlock(st);
+        gf_uid_range(&st->ctx, begin, end);
+        gf_stream_lock(st);
+        st->busy--;
+        gf_stream_broadcast(st);
+    }
+    gf_stream_unlock(st);
+}
+
+#if defined(_WIN32)
+static DWORD WINAPI gf_stream_helper(LPVOID arg)
+{
+    gf_stream_work((gf_stream *)arg, 1);
+    gf_stream_leave((gf_stream *)arg);
+    return 0;
+}
+#else
+static void *gf_stream_helper(void *arg)
+{
+    gf_stream_work((gf_stream *)arg, 1);
+    gf_stream_leave((gf_stream *)arg);
+    return NULL;
+}
+#endif
+
+gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+{
+    gf_stream *st;
+    size_t i, started = 0;
+#if !defined(_WIN32)
+    pthread_attr_t attr;
+#endif
+    threads = gf_effective_threads(n, threads);
+    if (threads <= 1) {
+        return NULL;
+    }
+    st = (gf_stream *)calloc(1, sizeof(*st));
+    if (!st) {
+        return NULL;
+    }
+#if defined(_WIN32)
+    InitializeCriticalSection(&st->lock);
+    InitializeConditionVariable(&st->changed);
+#else
+    if (pthread_mutex_init(&st->lock, NULL) != 0) {
+        free(st);
+        return NULL;
+    }
+    if (pthread_cond_init(&st->changed, NULL) != 0) {
+        pthread_mutex_destroy(&st->lock);
+        free(st);
+        return NULL;
+    }
+#endif
+    st->ctx.key = key;
+    st->ctx.items = items;
+    st->n = n;
+    st->chunk = GF_MIN_ITEMS_PER_THREAD;
+    st->refs = 1;
+#if !defined(_WIN32)
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+#endif
+    for (i = 1; i < threads; i++) {
+        int ok;
+        gf_stream_lock(st);
+        st->refs++;
+        gf_stream_unlock(st);
+#if defined(_WIN32)
+        {
+            HANDLE h = CreateThread(NULL, 0, gf_stream_helper, st, 0, NULL);
+            ok = h != NULL;
+            if (ok) {
+                CloseHandle(h);
+            }
+        }
+#else
+        {
+            pthread_t tid;
+            ok = pthread_create(&tid, &attr, gf_stream_helper, st) == 0;
+        }
+#endif
+        if (!ok) {
+            gf_stream_lock(st);
+            st->refs--;
+            gf_stream_unlock(st);
+            break;
+        }
+        started++;
+    }
+#if !defined(_WIN32)
+    pthread_attr_destroy(&attr);
+#endif
+    if (!started) {
+        gf_stream_leave(st);
+        return NULL;
+    }
+    return st;
+}
+
+void gf_uid_stream_publish(gf_stream *st, size_t ready)
+{
+    gf_stream_lock(st);
+    if (ready > st->published) {
+        st->published = ready > st->n ? st->n : ready;
+        gf_stream_broadcast(st);
+    }
+    gf_stream_unlock(st);
+}
+
+void gf_uid_stream_finish(gf_stream *st)
+{
+    gf_uid_stream_publish(st, st->n);
+    gf_stream_lock(st);
+    st->closed = 1;
+    gf_stream_broadcast(st);
+    gf_stream_unlock(st);
+    gf_stream_work(st, 0);
+    gf_stream_lock(st);
+    while (st->busy) {
+        gf_stream_wait(st);
+    }
+    gf_stream_unlock(st);
+    gf_stream_leave(st);
+}
+
+void gf_uid_stream_abort(gf_stream *st)
+{
+    gf_stream_lock(st);
+    st->aborted = 1;
+    gf_stream_broadcast(st);
+    while (st->busy) {
+        gf_stream_wait(st);
+    }
+    gf_stream_unlock(st);
+    gf_stream_leave(st);
 }

@@ -18,11 +18,11 @@ extern "C" {
 /* Fewer items than this per thread is not worth a thread. */
 #define GF_MIN_ITEMS_PER_THREAD 256
 
-/* One UIDSignature check: HMAC over the message ts + "_" + uid, stored in the caller's
- * arena at offset msg, compared with sig (only 28-character candidates can match). */
+/* One UIDSignature check: HMAC over the message ts + "_" + uid compared with sig (only
+ * 28-character candidates can match). */
 #define GF_SIG_B64_LEN 28
 typedef struct {
-    size_t msg;           /* offset of the message in the arena */
+    const char *msg;      /* the message, in the caller's arena (never moved once stored) */
     size_t msg_len;
     uint8_t check;        /* 1: compute and compare; 0: result is already final */
     uint8_t result;
@@ -48,6 +48,19 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads);
 /* The number of threads gf_parallel_for really uses for n items. */
 size_t gf_effective_threads(size_t n, size_t threads);
 
+/* A streaming batch: helper threads hash items as the caller publishes them, so the
+ * caller's conversion (which needs the GIL) overlaps with the hashing (which does not).
+ *   st = gf_uid_stream_start(key, items, n, threads)   -- NULL: no helpers, use gf_batch_uid
+ *   gf_uid_stream_publish(st, k)                       -- items [0, k) are final
+ *   gf_uid_stream_finish(st)   -- every item published; the caller helps, returns when done
+ *   gf_uid_stream_abort(st)    -- stop early (an error): returns once no helper is busy
+ * finish and abort free st; after either returns no helper touches items again. */
+typedef struct gf_stream gf_stream;
+gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
+void gf_uid_stream_publish(gf_stream *st, size_t ready);
+void gf_uid_stream_finish(gf_stream *st);
+void gf_uid_stream_abort(gf_stream *st);
+
 /* base64(HMAC-SHA1(key, msg)) == sig, in constant time for equal lengths. */
 int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
                         size_t sig_len);
@@ -56,7 +69,7 @@ int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, con
 int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, const size_t *lens,
                               size_t nparts, const char *sig, size_t sig_len);
 
-void gf_batch_uid(const gf_hmac_key *key, const char *arena, gf_uid_item *items, size_t n, size_t threads);
+void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
 void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads);
 
 #ifdef __cplusplus

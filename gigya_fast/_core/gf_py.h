@@ -262,9 +262,53 @@ nomem:
     return -1;
 }
 
-/* Append ts + "_" + uid to the arena as item it's message, with sig as its candidate when it
- * has the only length that can match. 0, or -1 when out of memory (no exception set). */
-static inline int gf_uid_item_put(gf_uid_item *it, gf_buf *arena, const char *ts, size_t ts_len,
+/* A bump allocator for batch messages: blocks are never moved or resized, so helper
+ * threads can read a stored message while the caller keeps appending. */
+#define GF_ARENA_BLOCK (60 * 1024)
+
+typedef struct gf_block {
+    struct gf_block *prev;
+    size_t cap;
+    size_t used;
+    char data[1];
+} gf_block;
+
+typedef struct {
+    gf_block *head;
+} gf_arena;
+
+static inline char *gf_arena_alloc(gf_arena *a, size_t n)
+{
+    gf_block *b = a->head;
+    char *p;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > GF_ARENA_BLOCK ? n : GF_ARENA_BLOCK;
+        b = (gf_block *)malloc(sizeof(gf_block) + cap);
+        if (!b) {
+            return NULL;
+        }
+        b->prev = a->head;
+        b->cap = cap;
+        b->used = 0;
+        a->head = b;
+    }
+    p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static inline void gf_arena_free(gf_arena *a)
+{
+    while (a->head) {
+        gf_block *prev = a->head->prev;
+        free(a->head);
+        a->head = prev;
+    }
+}
+
+/* Store ts + "_" + uid as item it's message, with sig as its candidate when it has the only
+ * length that can match. 0, or -1 when out of memory (no exception set). */
+static inline int gf_uid_item_put(gf_uid_item *it, gf_arena *arena, const char *ts, size_t ts_len,
                                   const char *uid, size_t uid_len, const char *sig, size_t sig_len)
 {
     size_t need = ts_len + 1 + uid_len;
@@ -274,26 +318,26 @@ static inline int gf_uid_item_put(gf_uid_item *it, gf_buf *arena, const char *ts
     if (sig == NULL || sig_len != GF_SIG_B64_LEN) {
         return 0; /* cannot match: nothing to hash */
     }
-    if (gf_buf_reserve(arena, need) < 0) {
+    o = gf_arena_alloc(arena, need);
+    if (!o) {
         return -1;
     }
-    o = arena->data + arena->len;
     memcpy(o, ts, ts_len);
     o[ts_len] = '_';
     memcpy(o + ts_len + 1, uid, uid_len);
-    it->msg = arena->len;
+    it->msg = o;
     it->msg_len = need;
-    arena->len += need;
     memcpy(it->sig, sig, GF_SIG_B64_LEN);
     it->check = 1;
     return 0;
 }
 
 /* The batch conversion loop for the common inputs (see the top of this file). Messages are
- * copied into the arena, so the GIL-free part never touches a Python object. Returns the
- * index of the first item it leaves to the caller (n when done), or -1 with MemoryError. */
+ * copied into the arena, so the GIL-free part never touches a Python object. Works on
+ * [i, n) and returns the index of the first item it leaves to the caller (n when done), or
+ * -1 with MemoryError. */
 static Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *const *timestamps,
-                                    PyObject *const *signatures, gf_uid_item *items, gf_buf *arena,
+                                    PyObject *const *signatures, gf_uid_item *items, gf_arena *arena,
                                     Py_ssize_t i, Py_ssize_t n, int mode, const gf_window *w)
 {
     PyObject *prev_ts = NULL;

@@ -757,3 +757,26 @@ def test_json_deep_and_circular_values_match_the_spec(c_kernels: ModuleType, pur
     for value in (deep, loop, cyclic, {"a": {"b": [float("nan")]}}, {"k": "\ud800"}, ["\udfff"], {"\ud800": 1}):
         _same(c_kernels, pure_kernels, "serialize_value", value)
         _same(c_kernels, pure_kernels, "build_query_string", {"v": value})
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_streaming_batch_errors_midway(c_kernels: ModuleType, pure_kernels: ModuleType, threads: int) -> None:
+    """Errors found after helper threads already started hashing: same exception as the
+    spec, no crash, and the signer still works afterwards."""
+    now = 1_700_000_000
+    n = 6000
+    signer = c_kernels.Signer(SECRET)
+    uids: List[Any] = ["u%d" % i for i in range(n)]
+    sigs = [signer.sign("%d_%s" % (now, u)) for u in uids]
+    variants: List[Tuple[int, Any]] = [(4500, 7), (n - 1, None), (2000, "\ud800"), (5999, b"x")]
+    for index, bad in variants:
+        broken = list(uids)
+        broken[index] = bad
+        for extra in ([], [(5000, 3.5)]):
+            tss: List[Any] = [now] * n
+            for j, value in extra:
+                tss[j] = value
+            got = _outcome(signer.validate_users, broken, tss, sigs, now=now, threads=threads)
+            want = _outcome(pure_kernels.Signer(SECRET).validate_users, broken, tss, sigs, now=now)
+            assert got == want, (index, bad, extra)
+    assert signer.validate_users(uids, [now] * n, sigs, now=now, threads=threads) == [True] * n

@@ -7,7 +7,8 @@
 # under ThreadSanitizer and under ASan+UBSan, with the SHA-NI and the portable SHA-1; TSan cannot
 # be hosted by an uninstrumented CPython, so the threads are checked there.
 #
-# Usage: scripts/sanitize.sh [--fuzz SECONDS] [--keep] [--c-only] [-- extra pytest args]
+# Usage: scripts/sanitize.sh [--fuzz SECONDS] [--keep] [--c-only] [--head] [-- extra pytest args]
+#   --head  test the committed HEAD (git archive) instead of the working tree
 #   WORK=/tmp/gigya_fast_asan  where the copy, the venv and the logs go
 # Needs: clang and its runtime (Debian: clang, libclang-rt-dev or libclang-common-*-dev).
 # setup.py turns GIGYA_FAST_SANITIZE=1 into -O1 -g -fsanitize=address,undefined.
@@ -17,12 +18,14 @@ WORK=${WORK:-/tmp/gigya_fast_asan}
 FUZZ=0
 KEEP=0
 C_ONLY=0
+HEAD=0
 PYTEST_EXTRA=()
 while [ $# -gt 0 ]; do
     case $1 in
         --fuzz) FUZZ=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --c-only) C_ONLY=1; shift ;;
+        --head) HEAD=1; shift ;;
         --) shift; PYTEST_EXTRA=("$@"); break ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -34,12 +37,20 @@ ASAN_RT=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
 
 mkdir -p "$WORK"
 status=0
+SRC=$ROOT
+if [ "$HEAD" -eq 1 ]; then
+    SRC="$WORK/head"
+    rm -rf "$SRC"
+    mkdir -p "$SRC"
+    git -C "$ROOT" archive HEAD | tar -x -C "$SRC"
+    echo "== testing HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
+fi
 echo "== C harness (scripts/c_harness/batch_threads.c) under TSan and ASan+UBSan"
 : >"$WORK/c_harness.log"
 for san in thread address,undefined; do
     exe="$WORK/batch_threads_${san%%,*}"
-    if ! clang -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -pthread -I"$ROOT/gigya_fast/_core" \
-        "$ROOT/scripts/c_harness/batch_threads.c" "$ROOT"/gigya_fast/_core/*.c -o "$exe" >>"$WORK/c_harness.log" 2>&1; then
+    if ! clang -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -pthread -I"$SRC/gigya_fast/_core" \
+        "$SRC/scripts/c_harness/batch_threads.c" "$SRC"/gigya_fast/_core/*.c -o "$exe" >>"$WORK/c_harness.log" 2>&1; then
         echo "   build with -fsanitize=$san failed"; status=1; continue
     fi
     for sha in shani portable; do
@@ -58,7 +69,7 @@ fi
 echo "== copying the tree to $WORK/src"
 rm -rf "$WORK/src" "$WORK/tests-run"
 mkdir -p "$WORK/src"
-(cd "$ROOT" && tar --exclude=./build --exclude='./.venv*' --exclude='*.so' --exclude=__pycache__ \
+(cd "$SRC" && tar --exclude=./build --exclude='./.venv*' --exclude='*.so' --exclude=__pycache__ \
     --exclude=./.git --exclude='*.egg-info' --exclude=./dist -cf - .) | (cd "$WORK/src" && tar -xf -)
 rm -f "$WORK/src/gigya_fast/_signing_c.c"   # regenerate from the .pyx
 
@@ -70,7 +81,9 @@ fi
 VPY="$WORK/venv/bin/python"
 
 echo "== building with clang, GIGYA_FAST_SANITIZE=1"
-(cd "$WORK/src" && CC=clang LDSHARED="clang -shared" GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
+# CFLAGS=-fno-wrapv undoes CPython's -fwrapv, which would switch off UBSan's signed-overflow
+# and pointer-overflow checks for our code.
+(cd "$WORK/src" && CC=clang LDSHARED="clang -shared" CFLAGS="-fno-wrapv" GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
     "$VPY" -m pip install --no-build-isolation --no-deps --force-reinstall -q . ) >"$WORK/build.log" 2>&1 || {
     tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
 SO=$(cd / && "$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
@@ -83,9 +96,13 @@ nm -D "$SO" | grep __asan_ >/dev/null || { echo "the extension is not instrument
 mkdir -p "$WORK/tests-run"
 cp -r "$WORK/src/tests" "$WORK/tests-run/tests"
 cp "$WORK/src/pyproject.toml" "$WORK/tests-run/pyproject.toml"
+# Reports go to files under $WORK/reports: pytest captures stderr and shows it only for failing
+# tests, so a report from a passing test would otherwise be lost.
+rm -rf "$WORK/reports"
+mkdir -p "$WORK/reports"
 export LD_PRELOAD=$ASAN_RT
-export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
-export UBSAN_OPTIONS=print_stacktrace=1:report_error_type=1
+export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$WORK/reports/asan
+export UBSAN_OPTIONS=print_stacktrace=1:report_error_type=1:log_path=$WORK/reports/ubsan
 export PYTHONMALLOC=malloc   # let ASan see every allocation
 export GIGYA_FAST_REQUIRE_EXTENSIONS=1
 
@@ -103,11 +120,11 @@ if [ "$FUZZ" -gt 0 ]; then
     tail -8 "$WORK/fuzz.log"
 fi
 
-reports=$(cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null \
+reports=$(cat "$WORK"/*.log "$WORK"/fuzz/*.log "$WORK"/reports/* 2>/dev/null \
     | grep -c -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|WARNING: ThreadSanitizer' || true)
 echo "== sanitizer reports: $reports (logs in $WORK)"
 if [ "$reports" -ne 0 ]; then
-    cat "$WORK"/*.log "$WORK"/fuzz/*.log 2>/dev/null \
+    cat "$WORK"/*.log "$WORK"/fuzz/*.log "$WORK"/reports/* 2>/dev/null \
         | grep -A12 -E 'ERROR: AddressSanitizer|runtime error:|WARNING: ThreadSanitizer' | head -80
     status=1
 fi

@@ -151,7 +151,7 @@ def tool_env(tools: Path) -> Dict[str, str]:
     return dict(os.environ, PATH=f"{tools / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
-def matrix_row(python: str, sdist: Path, work: Path, tools: Path, pytest_args: List[str]) -> Row:
+def matrix_row(python: str, sdist: Path, work: Path, tools: Path, pytest_args: List[str], source: Path) -> Row:
     """Build, repair, install and test one interpreter's wheel."""
     version = subprocess.run(  # noqa: S603
         [python, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True, check=True
@@ -183,8 +183,8 @@ def matrix_row(python: str, sdist: Path, work: Path, tools: Path, pytest_args: L
         run([vpy, "-m", "pip", "install", "-q", f"{wheel}[test]"], env=env, log=log)
         # Tests from a copy outside the source tree: only the installed wheel can be imported.
         tests_dir = base / "run"
-        shutil.copytree(ROOT / "tests", tests_dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copy2(ROOT / "pyproject.toml", tests_dir / "pyproject.toml")
+        shutil.copytree(source / "tests", tests_dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(source / "pyproject.toml", tests_dir / "pyproject.toml")
         row.implementation = run(
             [vpy, "-c", "import gigya_fast, sys; print(gigya_fast.IMPLEMENTATION); print(gigya_fast.__file__)"],
             cwd=tests_dir,
@@ -219,6 +219,7 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=default_work, help="work directory")
     parser.add_argument("--no-isolation", action="store_true", help="build the sdist without build isolation")
     parser.add_argument("--pytest-args", default="", help="extra pytest arguments, e.g. '-x -k kernels'")
+    parser.add_argument("--head", action="store_true", help="build the committed HEAD (git archive), not the work tree")
     args = parser.parse_args(argv)
 
     work: Path = args.work
@@ -229,8 +230,20 @@ def main(argv: List[str] | None = None) -> int:
     build = [sys.executable, "-m", "build", "--outdir", str(work / "dist")]
     if args.no_isolation:
         build.append("--no-isolation")
+    source = ROOT
+    if args.head:
+        source = work / "head"
+        shutil.rmtree(source, ignore_errors=True)
+        source.mkdir(parents=True)
+        archive = subprocess.run(  # noqa: S603
+            ["git", "-C", str(ROOT), "archive", "HEAD"],
+            capture_output=True,
+            check=True,  # noqa: S607
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)  # noqa: S603, S607
+        print("building HEAD " + run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], log=log).strip())
     print("building sdist and wheel ...", flush=True)
-    run([*build, str(ROOT)], log=log)
+    run([*build, str(source)], log=log)
     sdist = next((work / "dist").glob("gigya_fast-*.tar.gz"))
     host_wheel = next((work / "dist").glob("gigya_fast-*.whl"))
     problems = check_sdist(sdist) + check_wheel(host_wheel)
@@ -244,7 +257,7 @@ def main(argv: List[str] | None = None) -> int:
     rows: List[Row] = []
     for python in pythons:
         print(f"testing {python} ...", flush=True)
-        row = matrix_row(python, sdist, work, tools, args.pytest_args.split())
+        row = matrix_row(python, sdist, work, tools, args.pytest_args.split(), source)
         rows.append(row)
         print(f"  {row}", flush=True)
 

@@ -1,6 +1,7 @@
 /* Stress harness for the C core's batch paths, without Python: builds a batch of UID and
  * message items, computes the answers single-threaded, then re-runs the batch many times with
- * 2..8 threads and checks every answer. Built and run under ThreadSanitizer and under
+ * 2..8 threads (plain and streaming forms) and checks every answer, then aborts streams
+ * part-way and checks that unpublished items are never touched. Built and run under ThreadSanitizer and under
  * AddressSanitizer + UBSan by scripts/sanitize.sh --c-harness (CPython cannot host TSan).
  *
  * It uses the C core's internal batch API (gf_batch.h) and follows its changes.
@@ -37,7 +38,7 @@ int main(int argc, char **argv)
     char (*msg_text)[64] = calloc(n, sizeof(*msg_text));
     char (*msg_sigs)[29] = calloc(n, sizeof(*msg_sigs));
     uint8_t *expected_uid = calloc(n, 1), *expected_msg = calloc(n, 1);
-    size_t i, r, failures = 0, positives = 0;
+    size_t i, r, failures = 0, positives = 0, streamed = 0, aborted = 0;
 
     if (!uids || !msgs || !arena || !sigs || !msg_text || !msg_sigs || !expected_uid || !expected_msg) {
         fputs("out of memory\n", stderr);
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
         if (i % 3 == 0) {
             sigs[i][5] = sigs[i][5] == 'A' ? 'B' : 'A'; /* tampered */
         }
-        uids[i].msg = i * 32;
+        uids[i].msg = text;
         uids[i].msg_len = (size_t)len;
         uids[i].check = i % 7 != 0; /* every 7th: no candidate signature, answer already final */
         uids[i].result = 0;
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
         msgs[i].sig = msg_sigs[i];
         msgs[i].sig_len = 28;
     }
-    gf_batch_uid(&key, arena, uids, n, 1);
+    gf_batch_uid(&key, uids, n, 1);
     gf_batch_msg(&key, msgs, n, 1);
     for (i = 0; i < n; i++) {
         expected_uid[i] = uids[i].result;
@@ -84,7 +85,23 @@ int main(int argc, char **argv)
             }
             msgs[i].result = 0xAA;
         }
-        gf_batch_uid(&key, arena, uids, n, threads);
+        if (r % 3 == 0) {
+            gf_batch_uid(&key, uids, n, threads);
+        } else {
+            /* the streaming form: publish in uneven steps, then finish */
+            gf_stream *st = gf_uid_stream_start(&key, uids, n, threads);
+            if (st == NULL) {
+                gf_batch_uid(&key, uids, n, threads);
+            } else {
+                size_t k;
+                for (k = 0; k < n; k += 97 + r % 50) {
+                    gf_uid_stream_publish(st, k);
+                }
+                gf_uid_stream_publish(st, n);
+                gf_uid_stream_finish(st);
+                streamed++;
+            }
+        }
         gf_batch_msg(&key, msgs, n, threads);
         for (i = 0; i < n; i++) {
             if (uids[i].result != expected_uid[i] || msgs[i].result != expected_msg[i]) {
@@ -92,9 +109,32 @@ int main(int argc, char **argv)
             }
         }
     }
+    /* abort part-way: helpers stop, and no item past the published ones is touched */
+    for (r = 0; r < rounds / 4 + 1; r++) {
+        size_t half = n / 2 + r, threads = 2 + r % 7;
+        gf_stream *st;
+        for (i = 0; i < n; i++) {
+            if (uids[i].check) {
+                uids[i].result = 0xAA;
+            }
+        }
+        st = gf_uid_stream_start(&key, uids, n, threads);
+        if (st == NULL) {
+            continue;
+        }
+        gf_uid_stream_publish(st, half < n ? half : n);
+        gf_uid_stream_abort(st);
+        aborted++;
+        for (i = half; i < n; i++) {
+            if (uids[i].check && uids[i].result != 0xAA) {
+                failures++;
+            }
+        }
+    }
     gf_hmac_wipe(&key);
-    printf("batch_threads: %zu rounds x %zu items x 2 kinds, %zu valid per round, %zu mismatches\n", rounds, n,
-           positives, failures);
+    printf("batch_threads: %zu rounds x %zu items x 2 kinds (%zu streamed, %zu aborted), %zu valid per round, "
+           "%zu mismatches\n",
+           rounds, n, streamed, aborted, positives, failures);
     free(uids);
     free(msgs);
     free(arena);

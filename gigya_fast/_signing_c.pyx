@@ -129,6 +129,7 @@ cdef extern from "gf_core.h" nogil:
         GF_NUM_INT
         GF_NUM_FLOAT
         GF_MAX_THREADS
+        GF_MAX_TS_DIGITS
 
     const char *GF_THREADS_NAME
     int64_t GF_NOW_INT_LIMIT
@@ -149,6 +150,7 @@ cdef extern from "gf_core.h" nogil:
     void gf_hmac_wipe(gf_hmac_key *key)
 
     size_t gf_b64_encode(const uint8_t *data, size_t n, char *out)
+    void gf_b64_encode_digest(const uint8_t *data, char *out)
     int gf_b64_decode_strict(const char *data, size_t n, uint8_t *out, size_t *outlen)
     size_t gf_pct_encoded_len(const uint8_t *data, size_t n)
     size_t gf_pct_encode(const uint8_t *data, size_t n, char *out)
@@ -244,7 +246,7 @@ cdef inline object _ascii_str(const char *data, Py_ssize_t n):
 
 cdef inline object _b64_digest_str(const uint8_t *digest):
     cdef object result = PyUnicode_New(_SIG_LEN, 127)
-    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, <char *>PyUnicode_DATA(result))
+    gf_b64_encode_digest(digest, <char *>PyUnicode_DATA(result))
     return result
 
 
@@ -323,12 +325,17 @@ cdef int _in_window_py(int64_t ts, object expiration, object current) except -1:
     return 1 if abs(current - ts) <= expiration else 0
 
 
-cdef int _in_window(const char *text, Py_ssize_t size, object expiration, object now) except -1:
+cdef int _in_window(const char *text, Py_ssize_t size, object expiration, object now,
+                    long long known=-1) except -1:
+    """The spec's _timestamp_in_window; known >= 0 is the value of text when the caller
+    formatted it from an int (no need to parse it back)."""
     cdef gf_window w
     cdef int64_t ts
     if expiration is None:
         return 1
-    if text == NULL or not gf_parse_ts(text, <size_t>size, &ts):
+    if known >= 0 and size <= GF_MAX_TS_DIGITS:
+        ts = known
+    elif text == NULL or not gf_parse_ts(text, <size_t>size, &ts):
         return 0
     if _window_setup(&w, expiration, now):
         return gf_in_window(&w, ts)
@@ -565,7 +572,7 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     cdef size_t lens[5]
     cdef size_t nparts
     cdef int overflow = 0
-    cdef long long ivalue
+    cdef long long ivalue = -1
     cdef object text = None
 
     _require_str("uid", uid)
@@ -581,7 +588,7 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     if friend:
         _require_str("friend_uid", friend_uid)
     _check_window_args(expiration, now)
-    if not _in_window(ts, ts_len, expiration, now):
+    if not _in_window(ts, ts_len, expiration, now, ivalue if text is None else -1):
         return False
 
     # A non-ASCII timestamp text or a lone surrogate: let Python build the message, which

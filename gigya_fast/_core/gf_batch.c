@@ -24,7 +24,7 @@ int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, con
         return 0; /* a length difference may answer early, as hmac.compare_digest does */
     }
     gf_hmac(key, msg, len, digest);
-    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
+    gf_b64_encode_digest(digest, expected);
     return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
 }
 
@@ -37,7 +37,7 @@ int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, 
         return 0;
     }
     gf_hmac_parts(key, parts, lens, nparts, digest);
-    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
+    gf_b64_encode_digest(digest, expected);
     return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
 }
 
@@ -258,7 +258,7 @@ typedef struct {
 static void gf_uid_check(const gf_batch_ctx *ctx, gf_uid_item *it, const uint8_t digest[GF_SHA1_DIGEST_SIZE])
 {
     char expected[GF_SIG_B64_LEN];
-    gf_b64_encode(digest, GF_SHA1_DIGEST_SIZE, expected);
+    gf_b64_encode_digest(digest, expected);
     it->result = (uint8_t)gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, GF_SIG_B64_LEN);
     (void)ctx;
 }

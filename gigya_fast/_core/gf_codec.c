@@ -36,6 +36,30 @@ size_t gf_b64_encode(const uint8_t *in, size_t n, char *out)
     return (size_t)(o - out);
 }
 
+#define GF_B64_GROUP(o, p)                                                             \
+    do {                                                                               \
+        uint32_t v_ = ((uint32_t)(p)[0] << 16) | ((uint32_t)(p)[1] << 8) | (uint32_t)(p)[2]; \
+        (o)[0] = gf_b64_alphabet[v_ >> 18];                                            \
+        (o)[1] = gf_b64_alphabet[(v_ >> 12) & 63];                                     \
+        (o)[2] = gf_b64_alphabet[(v_ >> 6) & 63];                                      \
+        (o)[3] = gf_b64_alphabet[v_ & 63];                                             \
+    } while (0)
+
+void gf_b64_encode_digest(const uint8_t in[20], char out[28])
+{
+    uint32_t v = ((uint32_t)in[18] << 16) | ((uint32_t)in[19] << 8);
+    GF_B64_GROUP(out, in);
+    GF_B64_GROUP(out + 4, in + 3);
+    GF_B64_GROUP(out + 8, in + 6);
+    GF_B64_GROUP(out + 12, in + 9);
+    GF_B64_GROUP(out + 16, in + 12);
+    GF_B64_GROUP(out + 20, in + 15);
+    out[24] = gf_b64_alphabet[v >> 18];
+    out[25] = gf_b64_alphabet[(v >> 12) & 63];
+    out[26] = gf_b64_alphabet[(v >> 6) & 63];
+    out[27] = '=';
+}
+
 /* 0..63 for alphabet symbols, 64 for anything else. */
 static int gf_b64_value(unsigned char c)
 {

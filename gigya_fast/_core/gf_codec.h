@@ -14,6 +14,9 @@ extern "C" {
 #define gf_b64_encoded_len(n) ((((n) + 2) / 3) * 4)
 size_t gf_b64_encode(const uint8_t *in, size_t n, char *out);
 
+/* base64 of a 20-byte digest (27 symbols and one '='), unrolled. */
+void gf_b64_encode_digest(const uint8_t in[20], char out[28]);
+
 enum { GF_B64_OK = 0, GF_B64_BAD_LENGTH = 1, GF_B64_BAD_CHAR = 2 };
 
 /* Strict decoding: length a multiple of 4, standard alphabet only, '=' padding only at the

@@ -14,13 +14,36 @@ import base64
 import hashlib
 import hmac
 import logging
-import math
 import time
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Tuple, Union
+from typing import Any, FrozenSet, Iterable, List, Mapping, Tuple, Union
 
 from .._signing import Signer
 from ..errors import ConfigurationError, InvalidTokenError, SignatureError
 from ..jwt._verify import DEFAULT_LEEWAY, decode_verified, issuer_for
+from ._batch import verify_many_fast, verify_many_general
+from ._common import (
+    _E_EMPTY,
+    _E_HMAC,
+    _E_JTI,
+    _E_NO_HMAC,
+    _E_NO_JWT,
+    _E_NO_SIG,
+    _E_STALE,
+    _E_SUB,
+    _E_TOO_BIG,
+    _VIA_BOTH,
+    _VIA_HMAC,
+    _VIA_JWT,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_TOLERANCE,
+    HMAC_HEADER,
+    JWT_HEADER,
+    REQUIRE_POLICIES,
+    Item,
+    Number,
+    _body_bytes,
+    get_header,
+)
 from .dedupe import DedupeStore, MemoryDedupeStore
 from .notification import Notification, body_timestamp, parse_body
 
@@ -35,79 +58,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-HMAC_HEADER = "X-Gigya-Sig-Hmac-Sha1"
-JWT_HEADER = "X-Gigya-Sig-JWT"
-_HMAC_LOWER = HMAC_HEADER.lower()
-_JWT_LOWER = JWT_HEADER.lower()
-
-#: Seconds a notification's body timestamp may differ from now.
-DEFAULT_TOLERANCE = 300.0
-#: Largest body accepted (CDC sends at most 100 events per notification).
-DEFAULT_MAX_BODY_BYTES = 1 << 20
-REQUIRE_POLICIES = ("hmac", "jwt", "both", "any")
-
-_VIA_HMAC: FrozenSet[str] = frozenset({"hmac"})
-_VIA_JWT: FrozenSet[str] = frozenset({"jwt"})
-_VIA_BOTH: FrozenSet[str] = frozenset({"hmac", "jwt"})
-_OPENERS = frozenset(b"{,")
-
-Number = Union[int, float]
-Item = Union[Tuple[Any, Any], Any]
-
-# Fixed messages: callers group failures by them and they never carry input.
-_E_HMAC = "X-Gigya-Sig-Hmac-Sha1 does not match the body"
-_E_NO_HMAC = "missing X-Gigya-Sig-Hmac-Sha1 header"
-_E_NO_JWT = "missing X-Gigya-Sig-JWT header"
-_E_NO_SIG = "no signature header"
-_E_TOO_BIG = "body is larger than max_body_bytes"
-_E_EMPTY = "body is empty"
-_E_STALE = "notification timestamp is outside the tolerance window"
-_E_JTI = "webhook JWT jti does not match the body nonce"
-_E_SUB = "webhook JWT sub does not match the SHA-256 of the body"
-
-
-def get_header(headers: Any, name: str) -> str | None:
-    """Value of header *name* (any case) in *headers*, or None.
-
-    Tries the exact spelling and the lower-case form first (dicts built by
-    frameworks; case-insensitive header objects answer here), then scans the
-    keys. ``bytes`` values are decoded as Latin-1. Besides mappings, any object
-    with ``get`` and iteration works (e.g. Werkzeug's ``Headers``).
-    """
-    value = headers.get(name)
-    if value is None:
-        lower = name.lower()
-        value = headers.get(lower)
-        if value is None:
-            for key in headers:
-                if isinstance(key, str) and key.lower() == lower:
-                    value = headers[key]
-                    break
-            else:
-                return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("latin-1")
-    return None
-
-
-def _body_bytes(body: object) -> bytes:
-    if type(body) is bytes:
-        return body
-    if isinstance(body, (bytes, bytearray, memoryview)):
-        return bytes(body)
-    raise TypeError(f"body must be bytes, not {type(body).__name__}")
-
-
-def _unpack(item: object) -> Tuple[object, object]:
-    if isinstance(item, tuple) and len(item) == 2:
-        return item[0], item[1]
-    try:
-        return item.body, item.headers  # type: ignore[attr-defined]
-    except AttributeError:
-        raise TypeError("items must be (body, headers) pairs or have .body and .headers") from None
 
 
 def _sub_matches(sub: object, body: bytes) -> bool:
@@ -348,114 +298,7 @@ class WebhookVerifier:
         if now is None:
             now = time.time()
         if self._jwks is None and self._need_hmac:
-            results = self._verify_many_fast(items, threads, now)
+            results = verify_many_fast(self, items, threads, now)
             if results is not None:
                 return results
-        return self._verify_many_general(items, threads, now)
-
-    def _verify_many_general(
-        self, items: List[Item], threads: int, now: Number
-    ) -> List[Union[Notification, SignatureError]]:
-        n = len(items)
-        results: List[Union[Notification, SignatureError, None]] = [None] * n
-        prepared: List[Tuple[bytes, Any, str | None, str | None] | None] = [None] * n
-        bodies: List[bytes] = []
-        sigs: List[str | None] = []
-        for i, item in enumerate(items):
-            try:
-                body, headers = _unpack(item)
-                raw, sig, token = self._prepare(body, headers)
-            except SignatureError as exc:
-                results[i] = exc
-                continue
-            except TypeError as exc:
-                results[i] = SignatureError(f"invalid item: {exc}")
-                continue
-            prepared[i] = (raw, headers, sig, token)
-            if sig is not None:
-                bodies.append(raw)
-                sigs.append(sig)
-        verdicts = iter(self._signer.verify_hmacs(bodies, sigs, threads=threads) if self._signer is not None else ())
-        for i, entry in enumerate(prepared):
-            if entry is None:
-                continue
-            raw, headers, sig, token = entry
-            ok = next(verdicts) if sig is not None else False
-            try:
-                results[i] = self._finish(raw, headers, sig, ok, token, now)
-            except SignatureError as exc:
-                results[i] = exc
-        return results  # type: ignore[return-value]
-
-    def _verify_many_fast(
-        self, items: List[Item], threads: int, now: Number
-    ) -> List[Union[Notification, SignatureError]] | None:
-        """HMAC-only happy path: the checks of _prepare/_finish done over whole lists.
-
-        Returns None (caller takes the general path) as soon as any item is not
-        a (bytes, dict) pair with a str signature header and a body of
-        acceptable size, so the outcome never differs from the general path.
-        """
-        # One pass touching each item once: batches are usually far larger
-        # than the CPU caches, so extra passes cost memory traffic, not bytecode.
-        bodies: List[bytes] = []
-        heads: List[Dict[str, Any]] = []
-        sigs: List[str] = []
-        add_body, add_head, add_sig = bodies.append, heads.append, sigs.append
-        max_body = self._max_body
-        for item in items:
-            if type(item) is not tuple or len(item) != 2:
-                return None
-            body, headers = item
-            if type(body) is not bytes or type(headers) is not dict:
-                return None
-            sig = headers.get(HMAC_HEADER)
-            if type(sig) is not str:
-                if sig is not None:
-                    return None
-                sig = headers.get(_HMAC_LOWER)
-                if type(sig) is not str:
-                    return None
-            size = len(body)
-            if size > max_body or not size:
-                return None
-            add_body(body)
-            add_head(headers)
-            add_sig(sig.strip())
-        if not bodies:
-            return None
-        assert self._signer is not None
-        verdicts = self._signer.verify_hmacs(bodies, sigs, threads=threads)
-        ctx = self._ctx_hmac
-        tolerance = self._tolerance
-        if tolerance is None:
-            return [
-                Notification(body, headers, ctx) if ok else SignatureError(_E_HMAC)
-                for body, headers, ok in zip(bodies, heads, verdicts)
-            ]
-        # Replay window as integer bounds, compared on the timestamp's digits:
-        # equal-length digit strings order like the numbers they spell.
-        low, high = math.ceil(now - tolerance), math.floor(now + tolerance)
-        low_digits, high_digits = b"%d" % low, b"%d" % high
-        width = len(low_digits) if low > 0 and len(low_digits) == len(high_digits) else -1
-        results: List[Union[Notification, SignatureError]] = []
-        append = results.append
-        for body, headers, sig, ok in zip(bodies, heads, sigs, verdicts):
-            if not ok:
-                append(SignatureError(_E_HMAC))
-                continue
-            # Inline form of body_timestamp() for compact bodies ending ,"timestamp":N}
-            j = body.rfind(b'"timestamp":', len(body) - 40)
-            if j > 0 and body[-1] == 125 and body[j - 1] in _OPENERS:
-                digits = body[j + 12 : -1]
-                if len(digits) == width and digits.isdigit():
-                    if low_digits <= digits <= high_digits:
-                        append(Notification(body, headers, ctx))
-                    else:
-                        append(SignatureError(_E_STALE))
-                    continue
-            try:
-                append(self._finish(body, headers, sig, True, None, now))
-            except SignatureError as exc:
-                append(exc)
-        return results
+        return verify_many_general(self, items, threads, now)

@@ -7,10 +7,11 @@ import threading
 from typing import Any, Callable, Dict, List
 
 import pytest
-from _jwt_support import API_KEY, KID, NOW, jwks, private_key, token
 
 from gigya_fast.errors import UnknownKeyId
 from gigya_fast.jwt import JWKSCache, verify_id_token
+
+from ._jwt_support import API_KEY, KID, NOW, jwks, private_key, token
 
 
 class Clock:

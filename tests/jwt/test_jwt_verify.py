@@ -6,20 +6,6 @@ import json
 from typing import Any, Dict
 
 import pytest
-from _jwt_support import (
-    API_KEY,
-    ISSUER,
-    KID,
-    NOW,
-    b64url,
-    claims,
-    hs256_with_public_key,
-    jwks,
-    private_key,
-    public_pem,
-    token,
-    unsigned,
-)
 
 from gigya_fast import SignatureError, _jose
 from gigya_fast.errors import (
@@ -34,6 +20,21 @@ from gigya_fast.errors import (
     UnknownKeyId,
 )
 from gigya_fast.jwt import issuer_for, keys_from_jwks, verify_id_token
+
+from ._jwt_support import (
+    API_KEY,
+    ISSUER,
+    KID,
+    NOW,
+    b64url,
+    claims,
+    hs256_with_public_key,
+    jwks,
+    private_key,
+    public_pem,
+    token,
+    unsigned,
+)
 
 JWKS = jwks()
 

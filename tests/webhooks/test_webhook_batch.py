@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Tuple, Union
 
 import pytest
-from _webhook_support import HMAC_HEADER, NOW, OTHER_SECRET, SECRET, body, event, headers, sign
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gigya_fast.errors import SignatureError
 from gigya_fast.webhooks import Notification, WebhookVerifier
+
+from ._webhook_support import HMAC_HEADER, NOW, OTHER_SECRET, SECRET, body, event, headers, sign
 
 Outcome = Union[Notification, SignatureError, type]
 

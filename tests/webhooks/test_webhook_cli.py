@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-from _webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers
 
 from gigya_fast.cli import main
+
+from ._webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers
 
 
 def record(raw: bytes, hdrs: Dict[str, str]) -> str:

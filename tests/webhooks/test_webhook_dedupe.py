@@ -11,9 +11,10 @@ import time
 from typing import Any, Iterator, List
 
 import pytest
-from _webhook_support import NOW, SECRET, body, event, headers
 
 from gigya_fast.webhooks import DedupeStore, MemoryDedupeStore, Notification, RedisDedupeStore, WebhookVerifier
+
+from ._webhook_support import NOW, SECRET, body, event, headers
 
 
 class Clock:

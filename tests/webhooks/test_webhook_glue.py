@@ -11,11 +11,12 @@ from typing import Any, Dict, List, Tuple
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-from _webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers, sign
 
 from gigya_fast.webhooks import Notification, WebhookVerifier
 from gigya_fast.webhooks.asgi import headers_from_scope, make_asgi_app
 from gigya_fast.webhooks.wsgi import headers_from_environ, make_wsgi_app
+
+from ._webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers, sign
 
 
 def fresh(**kwargs: Any) -> WebhookVerifier:
@@ -276,9 +277,9 @@ def test_asgi_lifespan_and_other_scopes() -> None:
 
 def test_asgi_with_jwt_offloads_verification() -> None:
     pytest.importorskip("cryptography")
-    from _webhook_support import API_KEY as JWT_API_KEY
-    from _webhook_support import JWT_HEADER
-    from test_webhook_jwt import jwks, sig_jwt
+    from ._webhook_support import API_KEY as JWT_API_KEY
+    from ._webhook_support import JWT_HEADER
+    from .test_webhook_jwt import jwks, sig_jwt
 
     got: List[Notification] = []
     v = WebhookVerifier(api_key=JWT_API_KEY, jwks=jwks(), tolerance=None)

@@ -9,7 +9,12 @@ import logging
 from typing import Any, Dict
 
 import pytest
-from _webhook_support import (
+
+from gigya_fast import Signer
+from gigya_fast.errors import ConfigurationError, InvalidSecretError, SignatureError
+from gigya_fast.webhooks import Event, Notification, WebhookVerifier
+
+from ._webhook_support import (
     API_KEY,
     HMAC_HEADER,
     NOW,
@@ -20,10 +25,6 @@ from _webhook_support import (
     headers,
     sign,
 )
-
-from gigya_fast import Signer
-from gigya_fast.errors import ConfigurationError, InvalidSecretError, SignatureError
-from gigya_fast.webhooks import Event, Notification, WebhookVerifier
 
 
 def verifier(**kwargs: Any) -> WebhookVerifier:

@@ -8,7 +8,6 @@ import json
 from typing import Any, Dict
 
 import pytest
-from _webhook_support import API_KEY, HMAC_HEADER, JWT_HEADER, NOW, SECRET, body, sign
 
 from gigya_fast.errors import (
     ConfigurationError,
@@ -22,6 +21,8 @@ from gigya_fast.errors import (
     SignatureError,
     UnknownKeyId,
 )
+
+from ._webhook_support import API_KEY, HMAC_HEADER, JWT_HEADER, NOW, SECRET, body, sign
 
 cryptography = pytest.importorskip("cryptography", reason="the jwt extra (cryptography) is not installed")
 

@@ -1,0 +1,1 @@
+"""JWT tests (package so helper modules import relatively)."""

@@ -1,0 +1,1 @@
+"""Webhook tests (package so helper modules import relatively)."""

@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, binding=True
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, binding=True
 """Compiled signing kernels: the twin of ``gigya_fast._signing_py``.
 
 ``_signing_py`` is the specification: this module exposes the same names with the
@@ -67,7 +68,8 @@ cdef extern from "Python.h":
     Py_ssize_t PyDict_Size(object d)
     long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
     double PyFloat_AS_DOUBLE(object o)
-    char *PyOS_double_to_string(double val, char format_code, int precision, int flags, int *ptype) except NULL
+    char *PyOS_double_to_string(double val, char format_code, int precision, int flags,
+                                int *ptype) except NULL
     int Py_DTSF_ADD_DOT_0
     void PyMem_Free(void *p)
     char *PyBytes_AS_STRING(object o)
@@ -89,7 +91,8 @@ cdef extern from "Python.h":
 
 
 cdef extern from "gf_core.h" nogil:
-    ctypedef void (*gf_sha1_compress_fn)(uint32_t *state, const uint8_t *blocks, size_t nblocks)
+    ctypedef void (*gf_sha1_compress_fn)(uint32_t *state, const uint8_t *blocks,
+                                         size_t nblocks)
 
     ctypedef struct gf_sha1_ctx:
         pass
@@ -143,7 +146,8 @@ cdef extern from "gf_core.h" nogil:
     void gf_sha1_final(gf_sha1_ctx *ctx, uint8_t *out)
     void gf_wipe(void *p, size_t n)
 
-    void gf_hmac_init(gf_hmac_key *key, const uint8_t *secret, size_t len, gf_sha1_compress_fn fn)
+    void gf_hmac_init(gf_hmac_key *key, const uint8_t *secret, size_t len,
+                      gf_sha1_compress_fn fn)
     void gf_hmac_begin(const gf_hmac_key *key, gf_sha1_ctx *ctx)
     void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t *out)
     void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t *out)
@@ -157,16 +161,20 @@ cdef extern from "gf_core.h" nogil:
     size_t gf_pct_encode_fast(const uint8_t *data, size_t n, char *out)
     int gf_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
 
-    int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
-                            size_t sig_len)
-    int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void **parts, const size_t *lens,
-                                  size_t nparts, const char *sig, size_t sig_len)
-    void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
-    gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+    int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len,
+                            const char *sig, size_t sig_len)
+    int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void **parts,
+                                  const size_t *lens, size_t nparts, const char *sig,
+                                  size_t sig_len)
+    void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n,
+                      size_t threads)
+    gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n,
+                                   size_t threads)
     void gf_uid_stream_publish(gf_stream *st, size_t ready)
     void gf_uid_stream_finish(gf_stream *st)
     void gf_uid_stream_abort(gf_stream *st)
-    void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads)
+    void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n,
+                      size_t threads)
     size_t gf_effective_threads(size_t n, size_t threads)
 
     int gf_parse_ts(const char *s, size_t n, int64_t *out)
@@ -189,11 +197,13 @@ cdef extern from "gf_py.h":
     ctypedef struct gf_arena:
         void *head
     void gf_arena_free(gf_arena *a)
-    Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps, PyObject **signatures,
-                                 gf_uid_item *items, gf_arena *arena, Py_ssize_t i, Py_ssize_t n, int mode,
+    Py_ssize_t gf_fill_uid_items(PyObject **uids, PyObject **timestamps,
+                                 PyObject **signatures, gf_uid_item *items,
+                                 gf_arena *arena, Py_ssize_t i, Py_ssize_t n, int mode,
                                  const gf_window *w) except -1
     int gf_uid_item_put(gf_uid_item *it, gf_arena *arena, const char *ts, size_t ts_len,
-                        const char *uid, size_t uid_len, const char *sig, size_t sig_len)
+                        const char *uid, size_t uid_len, const char *sig,
+                        size_t sig_len)
 
 
 gf_sha1_select(1 if force_portable_sha1() else 0)
@@ -215,7 +225,17 @@ cdef object _quote = _py.quote
 cdef object _int_repr = int.__repr__
 
 
-# ---- small helpers ----------------------------------------------------------------------
+_BAD_ALPHABET = (
+    "secret is not valid base64: it has characters outside the standard alphabet"
+)
+
+
+cdef inline bint _json_container(object value) noexcept:
+    return (PyDict_CheckExact(value) or PyList_CheckExact(value)
+            or PyTuple_CheckExact(value))
+
+
+# ---- small helpers -------------------------------------------------------------------
 
 
 cdef inline str _type_name(object value):
@@ -250,8 +270,10 @@ cdef inline object _b64_digest_str(const uint8_t *digest):
     return result
 
 
-cdef inline bint _sig_candidate(object signature, const char **data, Py_ssize_t *size) noexcept:
-    """The ASCII bytes of a candidate signature; False when it cannot match (spec: None)."""
+cdef inline bint _sig_candidate(object signature, const char **data,
+                                Py_ssize_t *size) noexcept:
+    """The ASCII bytes of a candidate signature; False when it cannot match (spec:
+    None)."""
     if not PyUnicode_Check(signature) or not PyUnicode_IS_ASCII(signature):
         return False
     data[0] = <const char *>PyUnicode_DATA(signature)
@@ -261,10 +283,15 @@ cdef inline bint _sig_candidate(object signature, const char **data, Py_ssize_t 
 
 cdef inline int _check_window_args(object expiration, object now) except -1:
     if expiration is not None and (
-        PyBool_Check(expiration) or not (PyLong_Check(expiration) or PyFloat_Check(expiration))
+        PyBool_Check(expiration)
+        or not (PyLong_Check(expiration) or PyFloat_Check(expiration))
     ):
-        raise TypeError("expiration must be int, float or None, not %s" % _type_name(expiration))
-    if now is not None and (PyBool_Check(now) or not (PyLong_Check(now) or PyFloat_Check(now))):
+        raise TypeError(
+            "expiration must be int, float or None, not %s" % _type_name(expiration)
+        )
+    if now is not None and (
+        PyBool_Check(now) or not (PyLong_Check(now) or PyFloat_Check(now))
+    ):
         raise TypeError("now must be int, float or None, not %s" % _type_name(now))
     return 0
 
@@ -282,11 +309,12 @@ cdef Py_ssize_t _threads_arg(object threads) except -1:
     return <Py_ssize_t>value
 
 
-# ---- the timestamp window ---------------------------------------------------------------
+# ---- the timestamp window ------------------------------------------------------------
 
 
 cdef int _window_setup(gf_window *w, object expiration, object current) except -1:
-    """Fill w for the C window check: 1 when possible, 0 when Python arithmetic is needed
+    """Fill w for the C window check: 1 when possible, 0 when Python arithmetic is
+    needed
     (int/float subclasses, integers beyond int64). current None means time.time()."""
     cdef int overflow = 0
     cdef long long value
@@ -319,7 +347,8 @@ cdef int _window_setup(gf_window *w, object expiration, object current) except -
 
 
 cdef int _in_window_py(int64_t ts, object expiration, object current) except -1:
-    """The specification's arithmetic, in Python, for the numbers the C check leaves out."""
+    """The specification's arithmetic, in Python, for the numbers the C check leaves
+    out."""
     if current is None:
         current = _time.time()
     return 1 if abs(current - ts) <= expiration else 0
@@ -342,8 +371,10 @@ cdef int _in_window(const char *text, Py_ssize_t size, object expiration, object
     return _in_window_py(ts, expiration, now)
 
 
-cdef object _timestamp_text(object timestamp, char *buf, const char **data, Py_ssize_t *size):
-    """The spec's _timestamp_text: returns the text as a str, or None when an exact int was
+cdef object _timestamp_text(object timestamp, char *buf, const char **data,
+                            Py_ssize_t *size):
+    """The spec's _timestamp_text: returns the text as a str, or None when an exact int
+    was
     written into buf. data/size get its ASCII bytes (data NULL when it is not ASCII)."""
     cdef int overflow = 0
     cdef long long value
@@ -371,12 +402,14 @@ cdef object _timestamp_text(object timestamp, char *buf, const char **data, Py_s
 
 
 cdef inline int _check_timestamp_type(object timestamp) except -1:
-    if PyBool_Check(timestamp) or not (PyLong_Check(timestamp) or PyUnicode_Check(timestamp)):
+    if PyBool_Check(timestamp) or not (
+        PyLong_Check(timestamp) or PyUnicode_Check(timestamp)
+    ):
         raise TypeError("timestamp must be str or int, not %s" % _type_name(timestamp))
     return 0
 
 
-# ---- secrets and the Signer -------------------------------------------------------------
+# ---- secrets and the Signer ----------------------------------------------------------
 
 
 cdef int _init_key(gf_hmac_key *key, object secret) except -1:
@@ -391,19 +424,20 @@ cdef int _init_key(gf_hmac_key *key, object secret) except -1:
     if n == 0:
         raise InvalidSecretError("secret is empty")
     if n % 4:
-        raise InvalidSecretError("secret is not valid base64: its length is not a multiple of 4")
+        raise InvalidSecretError(
+            "secret is not valid base64: its length is not a multiple of 4"
+        )
     if not PyUnicode_IS_ASCII(secret):
-        raise InvalidSecretError("secret is not valid base64: it has characters outside the standard alphabet")
+        raise InvalidSecretError(_BAD_ALPHABET)
     if (n // 4) * 3 > <Py_ssize_t>sizeof(stack):
         buf = <uint8_t *>malloc(<size_t>((n // 4) * 3))
         if buf == NULL:
             raise MemoryError()
     try:
-        rc = gf_b64_decode_strict(<const char *>PyUnicode_DATA(secret), <size_t>n, buf, &outlen)
+        rc = gf_b64_decode_strict(<const char *>PyUnicode_DATA(secret), <size_t>n, buf,
+                                  &outlen)
         if rc != GF_B64_OK:
-            raise InvalidSecretError(
-                "secret is not valid base64: it has characters outside the standard alphabet"
-            )
+            raise InvalidSecretError(_BAD_ALPHABET)
         gf_hmac_init(key, buf, outlen, NULL)
     finally:
         gf_wipe(buf, <size_t>((n // 4) * 3))
@@ -462,16 +496,20 @@ HMAC-SHA1 signer/validator for one base64 secret.
         cdef uint8_t digest[20]
         if PyBytes_Check(message):
             self._check_ready()
-            gf_hmac(&self._key, PyBytes_AS_STRING(message), <size_t>PyBytes_GET_SIZE(message), digest)
+            gf_hmac(&self._key, PyBytes_AS_STRING(message),
+                    <size_t>PyBytes_GET_SIZE(message), digest)
         elif PyByteArray_Check(message):
             self._check_ready()
-            gf_hmac(&self._key, PyByteArray_AS_STRING(message), <size_t>PyByteArray_GET_SIZE(message), digest)
+            gf_hmac(&self._key, PyByteArray_AS_STRING(message),
+                    <size_t>PyByteArray_GET_SIZE(message), digest)
         else:
             raise TypeError("message must be bytes, not %s" % _type_name(message))
         return _b64_digest_str(digest)
 
     def sign_request(self, http_method, url, params):
-        """Return ``(query_string, sig)`` for a request: the body is ``query_string + "&sig=" + enc(sig)``."""
+        """Return ``(query_string, sig)`` for a request.
+
+        The body is ``query_string + "&sig=" + enc(sig)``."""
         _require_str("http_method", http_method)
         _require_str("url", url)
         self._check_ready()
@@ -482,19 +520,24 @@ HMAC-SHA1 signer/validator for one base64 secret.
         self._check_ready()
         return _validate(self, uid, timestamp, None, False, signature, expiration, now)
 
-    def validate_friend(self, uid, timestamp, friend_uid, signature, expiration=300, *, now=None):
-        """Check a friendshipSignature over ``<timestamp>_<friend_uid>_<uid>`` and the window."""
+    def validate_friend(self, uid, timestamp, friend_uid, signature, expiration=300, *,
+                        now=None):
+        """Check a friendshipSignature over ``<timestamp>_<friend_uid>_<uid>`` and the
+        window."""
         self._check_ready()
-        return _validate(self, uid, timestamp, friend_uid, True, signature, expiration, now)
+        return _validate(self, uid, timestamp, friend_uid, True, signature, expiration,
+                         now)
 
-    def validate_users(self, uids, timestamps, signatures, *, expiration=300, now=None, threads=1):
+    def validate_users(self, uids, timestamps, signatures, *, expiration=300, now=None,
+                       threads=1):
         """Validate many UIDSignatures at once; results in input order.
 
         The HMACs run without the GIL, split over *threads* native threads."""
         cdef Py_ssize_t nthreads = _threads_arg(threads)
         _check_window_args(expiration, now)
         self._check_ready()
-        return _validate_users(self, uids, timestamps, signatures, expiration, now, nthreads)
+        return _validate_users(self, uids, timestamps, signatures, expiration, now,
+                               nthreads)
 
     def verify_hmacs(self, messages, signatures, *, threads=1):
         """Check base64 HMAC-SHA1 *signatures* over raw *messages* (webhook bodies).
@@ -525,12 +568,14 @@ cdef int raise_pending() except -1:
     return -1
 
 
-cdef tuple _last_signer = (object(), None)   # (secret str, its Signer): the last one used
+# (secret str, its Signer): the last one used
+cdef tuple _last_signer = (object(), None)
 
 
 cdef inline Signer _signer_for(object secret):
     """A cached Signer per secret string (bounded, like the spec's), so hot loops never
-    re-decode the secret. The last (secret, Signer) pair is checked first by identity."""
+    re-decode the secret. The last (secret, Signer) pair is checked first by
+    identity."""
     cdef tuple last = _last_signer
     if <PyObject *>PyTuple_GET_ITEM(last, 0) == <PyObject *>secret:
         return <Signer>PyTuple_GET_ITEM(last, 1)
@@ -557,10 +602,11 @@ cdef Signer _signer_lookup(object secret):
     return signer
 
 
-# ---- UIDSignature / friendshipSignature ---------------------------------------------------
+# ---- UIDSignature / friendshipSignature ----------------------------------------------
 
 
-cdef object _validate(Signer signer, object uid, object timestamp, object friend_uid, bint friend,
+cdef object _validate(Signer signer, object uid, object timestamp, object friend_uid,
+                      bint friend,
                       object signature, object expiration, object now):
     cdef char tsbuf[24]
     cdef const char *ts
@@ -591,10 +637,12 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     if not _in_window(ts, ts_len, expiration, now, ivalue if text is None else -1):
         return False
 
-    # A non-ASCII timestamp text or a lone surrogate: let Python build the message, which
+    # A non-ASCII timestamp text or a lone surrogate: let Python build the message,
+    # which
     # raises the spec's UnicodeEncodeError (positions counted in the whole message).
     if ts == NULL:
-        return _validate_slow(signer, text, tsbuf, ts_len, uid, friend_uid, friend, signature)
+        return _validate_slow(signer, text, tsbuf, ts_len, uid, friend_uid, friend,
+                              signature)
     if PyUnicode_IS_ASCII(uid):
         uid_data = <const char *>PyUnicode_DATA(uid)
         uid_len = PyUnicode_GET_LENGTH(uid)
@@ -602,12 +650,14 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
         uid_data = PyUnicode_AsUTF8AndSize(uid, &uid_len)
         if uid_data == NULL:
             PyErr_Clear()
-            return _validate_slow(signer, text, tsbuf, ts_len, uid, friend_uid, friend, signature)
+            return _validate_slow(signer, text, tsbuf, ts_len, uid, friend_uid, friend,
+                                  signature)
     if friend:
         friend_data = PyUnicode_AsUTF8AndSize(friend_uid, &friend_len)
         if friend_data == NULL:
             PyErr_Clear()
-            return _validate_slow(signer, text, tsbuf, ts_len, uid, friend_uid, friend, signature)
+            return _validate_slow(signer, text, tsbuf, ts_len, uid, friend_uid, friend,
+                                  signature)
 
     if not _sig_candidate(signature, &sig, &sig_len):
         return False
@@ -627,13 +677,15 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
         parts[2] = uid_data
         lens[2] = <size_t>uid_len
         nparts = 3
-    if gf_hmac_parts_b64_matches(&signer._key, parts, lens, nparts, sig, <size_t>sig_len):
+    if gf_hmac_parts_b64_matches(&signer._key, parts, lens, nparts, sig,
+                                 <size_t>sig_len):
         return True
     return False
 
 
-cdef object _validate_slow(Signer signer, object text, const char *tsbuf, Py_ssize_t ts_len,
-                           object uid, object friend_uid, bint friend, object signature):
+cdef object _validate_slow(Signer signer, object text, const char *tsbuf,
+                           Py_ssize_t ts_len, object uid, object friend_uid,
+                           bint friend, object signature):
     cdef const char *sig
     cdef Py_ssize_t sig_len = 0
     cdef bytes message
@@ -648,7 +700,8 @@ cdef object _validate_slow(Signer signer, object text, const char *tsbuf, Py_ssi
     if not _sig_candidate(signature, &sig, &sig_len):
         return False
     return gf_hmac_b64_matches(&signer._key, PyBytes_AS_STRING(message),
-                               <size_t>PyBytes_GET_SIZE(message), sig, <size_t>sig_len) != 0
+                               <size_t>PyBytes_GET_SIZE(message), sig,
+                               <size_t>sig_len) != 0
 
 
 cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
@@ -664,12 +717,14 @@ cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
     return out
 
 
-# One spare block for the batch items, kept between calls so a hot loop of big batches does
-# not fault fresh pages in every time. Taken and given back while holding the GIL (so two
+# One spare block for the batch items, kept between calls so a hot loop of big batches
+# does
+# not fault fresh pages in every time. Taken and given back while holding the GIL (so
+# two
 # threads never share one); capped at _SCRATCH_MAX bytes.
 cdef enum:
     _SCRATCH_MAX = 16 * 1024 * 1024
-    _PUBLISH_EVERY = 1024   # items converted between two hand-overs to the helper threads
+    _PUBLISH_EVERY = 1024   # items converted between hand-overs to the helper threads
 
 cdef void *_spare_items = NULL
 cdef size_t _spare_items_cap = 0
@@ -702,12 +757,14 @@ cdef inline bint _in_place(object seq) noexcept:
     return PyList_CheckExact(seq) or PyTuple_CheckExact(seq)
 
 
-cdef object _validate_users(Signer signer, object uids, object timestamps, object signatures,
+cdef object _validate_users(Signer signer, object uids, object timestamps,
+                            object signatures,
                             object expiration, object now, Py_ssize_t threads):
-    """The spec's validate_users after its argument checks. Exact lists and tuples are read
-    in place (the spec's list() copies are taken only for other iterables, or as soon as an
-    item needs Python-level rules); every message is copied into a private arena, so the
-    GIL-free part touches no Python object."""
+    """The spec's validate_users after its argument checks.
+
+    Exact lists and tuples are read in place (the spec's list() copies are taken only
+    for other iterables, or as soon as an item needs Python-level rules); every message
+    is copied into a private arena, so the GIL-free part touches no Python object."""
     cdef Py_ssize_t n, i, size = 0
     cdef gf_uid_item *items
     cdef size_t items_cap = 0
@@ -725,7 +782,6 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
     cdef char tsbuf[24]
     cdef int64_t ts
     cdef object uid, timestamp, text, current = now
-    cdef bytes message
 
     if check_window:
         fast = _window_setup(&w, expiration, now) == 1
@@ -739,7 +795,8 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
     if not (fast and _in_place(signatures)):
         signatures = list(signatures)
     n = PySequence_Fast_GET_SIZE(uids)
-    if not (n == PySequence_Fast_GET_SIZE(timestamps) == PySequence_Fast_GET_SIZE(signatures)):
+    if not (n == PySequence_Fast_GET_SIZE(timestamps)
+            == PySequence_Fast_GET_SIZE(signatures)):
         raise ValueError("uids, timestamps and signatures must have the same length")
     if n == 0:
         return []
@@ -752,9 +809,12 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
         # helpers hash published items while this thread converts the next ones
         stream = gf_uid_stream_start(&signer._key, items, <size_t>n, <size_t>threads)
     try:
-        # One pass under the GIL: the spec's type checks in input order, the window and the
-        # messages. An encoding error (lone surrogate) is raised only after every type check
-        # passed, as the spec's lazy comprehension does. The C loop converts the common items
+        # One pass under the GIL: the spec's type checks in input order, the window and
+        # the
+        # messages. An encoding error (lone surrogate) is raised only after every type
+        # check
+        # passed, as the spec's lazy comprehension does. The C loop converts the common
+        # items
         # and stops at any other, handled here with the spec's rules.
         i = 0
         while True:
@@ -768,7 +828,8 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
             else:
                 mode = GF_FILL_ALL
             stop = n if stream == NULL else min(n, i + _PUBLISH_EVERY)
-            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, &arena, i, stop, mode, &w)
+            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, &arena, i, stop,
+                                  mode, &w)
             if i >= stop:
                 if stream != NULL:
                     gf_uid_stream_publish(stream, <size_t>i)
@@ -793,7 +854,8 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
             if mode == GF_FILL_TYPES:
                 continue
             if check_window:
-                if data == NULL or not gf_parse_ts(data, <size_t>size, &ts) or not gf_in_window(&w, ts):
+                if (data == NULL or not gf_parse_ts(data, <size_t>size, &ts)
+                        or not gf_in_window(&w, ts)):
                     continue
             if not _put_uid_item(&items[i - 1], &arena, data, size, text, uid,
                                  <object>PyList_GET_ITEM(signatures, i - 1)):
@@ -801,8 +863,10 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
             if stream != NULL:
                 gf_uid_stream_publish(stream, <size_t>i)
         if not fast:
-            # Python arithmetic for the window (subclasses, huge integers): a second pass,
-            # after every type check, exactly in the spec's order (our lists are copies here).
+            # Python arithmetic for the window (subclasses, huge integers): a second
+            # pass,
+            # after every type check, exactly in the spec's order (our lists are copies
+            # here).
             for i in range(n):
                 timestamp = <object>PyList_GET_ITEM(timestamps, i)
                 text = _timestamp_text(timestamp, tsbuf, &data, &size)
@@ -810,16 +874,21 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
                     continue
                 if not _in_window_py(ts, expiration, current):
                     continue
-                if not _put_uid_item(&items[i], &arena, data, size, text, <object>PyList_GET_ITEM(uids, i),
+                if not _put_uid_item(&items[i], &arena, data, size, text,
+                                     <object>PyList_GET_ITEM(uids, i),
                                      <object>PyList_GET_ITEM(signatures, i)):
                     first_bad = i
                     break
         if first_bad >= 0:
             # re-run the spec's message construction to raise its UnicodeEncodeError
             timestamp = <object>PySequence_Fast_ITEMS(timestamps)[first_bad]
-            text = _int_repr(timestamp) if PyLong_Check(timestamp) else str.__str__(timestamp)
-            message = (text + "_" + <object>PySequence_Fast_ITEMS(uids)[first_bad]).encode("utf-8")
-            raise AssertionError("message encoding unexpectedly succeeded")  # pragma: no cover
+            if PyLong_Check(timestamp):
+                text = _int_repr(timestamp)
+            else:
+                text = str.__str__(timestamp)
+            uid = <object>PySequence_Fast_ITEMS(uids)[first_bad]
+            (text + "_" + uid).encode("utf-8")
+            raise AssertionError("encoding unexpectedly succeeded")  # pragma: no cover
         with nogil:
             if stream != NULL:
                 gf_uid_stream_finish(stream)
@@ -829,14 +898,17 @@ cdef object _validate_users(Signer signer, object uids, object timestamps, objec
         return _bool_list(&items[0].result, sizeof(gf_uid_item), n)
     finally:
         if stream != NULL:
-            gf_uid_stream_abort(stream)  # an error: no helper may touch items after this
+            # an error: no helper may touch items after this returns
+            gf_uid_stream_abort(stream)
         _give_items(items, items_cap)
         gf_arena_free(&arena)
 
 
-cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data, Py_ssize_t size, object text,
+cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data,
+                       Py_ssize_t size, object text,
                        object uid, object signature) except -1:
-    """Store one in-window item's message; 0 (error cleared) when it cannot be encoded. The
+    """Store one in-window item's message; 0 (error cleared) when it cannot be encoded.
+    The
     timestamp text may be non-ASCII only when there is no window."""
     cdef const char *uid_data
     cdef const char *sig = NULL
@@ -860,12 +932,14 @@ cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data, Py_ss
             return 0
     if not _sig_candidate(signature, &sig, &sig_len):
         sig = NULL
-    if gf_uid_item_put(it, arena, data, <size_t>size, uid_data, <size_t>uid_len, sig, <size_t>sig_len) < 0:
+    if gf_uid_item_put(it, arena, data, <size_t>size, uid_data, <size_t>uid_len, sig,
+                       <size_t>sig_len) < 0:
         raise MemoryError()
     return 1
 
 
-cdef object _verify_hmacs(Signer signer, list messages, list signatures, Py_ssize_t threads):
+cdef object _verify_hmacs(Signer signer, list messages, list signatures,
+                          Py_ssize_t threads):
     cdef Py_ssize_t n = PyList_GET_SIZE(messages), i, size = 0
     cdef gf_msg_item *items
     cdef gf_msg_item *it
@@ -909,7 +983,7 @@ cdef object _verify_hmacs(Signer signer, list messages, list signatures, Py_ssiz
         free(items)
 
 
-# ---- query strings and base strings --------------------------------------------------------
+# ---- query strings and base strings --------------------------------------------------
 
 
 cdef struct QEnt:
@@ -918,7 +992,7 @@ cdef struct QEnt:
     Py_ssize_t klen
     Py_ssize_t vlen
     PyObject *key          # owned reference
-    PyObject *text         # owned reference to the str value, or NULL when v is in num/heap
+    PyObject *text         # owned reference to the str value, or NULL (v in num/heap)
     char *heap             # owned JSON text (gf_buf data), or NULL
     char num[32]
 
@@ -975,7 +1049,8 @@ cdef int _cmp_ent(const void *a, const void *b) noexcept nogil:
 
 
 cdef int _json_into(object value, gf_buf *buf) except -1:
-    """Compact JSON of value into a fresh buf (1), or 0 when the spec's json.dumps must do it
+    """Compact JSON of value into a fresh buf (1), or 0 when the spec's json.dumps must
+    do it
     (buf is then empty)."""
     cdef int rc
     buf.data = NULL
@@ -993,7 +1068,8 @@ cdef int _json_into(object value, gf_buf *buf) except -1:
 
 
 cdef int _qb_collect(QB *qb, object params) except -1:
-    """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's code
+    """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's
+    code
     (key that is not an exact, encodable, valid str); errors of values are raised as the
     spec raises them, in the same (iteration) order."""
     cdef Py_ssize_t size = PyDict_Size(params), pos = 0, klen = 0, i, j
@@ -1075,16 +1151,14 @@ cdef int _qb_collect(QB *qb, object params) except -1:
             PyMem_Free(repr_)
             ent.v = ent.num
             ent.vlen = j
-        elif (PyDict_CheckExact(value) or PyList_CheckExact(value) or PyTuple_CheckExact(value)) and _json_into(
-            value, &jbuf
-        ):
+        elif _json_container(value) and _json_into(value, &jbuf):
             ent.heap = jbuf.data
             ent.v = jbuf.data
             ent.vlen = <Py_ssize_t>jbuf.len
             jbuf.data = NULL
         else:
             text = _py_serialize_value(value)
-            if text is None:  # pragma: no cover - serialize_value gives None only for None
+            if text is None:  # pragma: no cover - serialize_value: None only for None
                 qb.n -= 1
                 Py_XDECREF(kp)
                 ent.key = NULL
@@ -1120,7 +1194,8 @@ cdef int _qb_collect(QB *qb, object params) except -1:
 
 
 cdef Py_ssize_t _qb_query_cap(QB *qb) noexcept:
-    """Room for the query string when every value byte needs %XX (the fast encoder's bound)."""
+    """Room for the query string when every value byte needs %XX (the fast encoder's
+    bound)."""
     cdef Py_ssize_t i, total = 0
     cdef QEnt *ent
     for i in range(qb.n):
@@ -1142,7 +1217,8 @@ cdef Py_ssize_t _qb_write_query(QB *qb, char *out) noexcept:
         n += ent.klen
         out[n] = b'='
         n += 1
-        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>ent.v, <size_t>ent.vlen, out + n)
+        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>ent.v, <size_t>ent.vlen,
+                                            out + n)
     return n
 
 
@@ -1178,7 +1254,9 @@ cdef bytes _encoded_url(object url):
     data = PyUnicode_AsUTF8AndSize(normalized, &size)
     if data == NULL:
         raise_pending()
-    result = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size))
+    result = PyBytes_FromStringAndSize(
+        NULL, <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size)
+    )
     gf_pct_encode(<const uint8_t *>data, <size_t>size, PyBytes_AS_STRING(result))
     if PyUnicode_CheckExact(url):
         if len(_url_cache) >= _URL_CACHE_SIZE:
@@ -1202,8 +1280,10 @@ cdef Py_ssize_t _write_method(object http_method, char *out) noexcept:
     return n
 
 
-cdef object _base_fast(QB *qb, object http_method, bytes encurl, uint8_t *digest, Signer signer):
-    """Build METHOD&enc(url)&enc(query) from collected parameters. Without a signer, return
+cdef object _base_fast(QB *qb, object http_method, bytes encurl, uint8_t *digest,
+                       Signer signer):
+    """Build METHOD&enc(url)&enc(query) from collected parameters. Without a signer,
+    return
     the base string; with one, write the base string's HMAC into digest and return the
     query string."""
     cdef char qstack[_BUFSTACK]
@@ -1237,7 +1317,8 @@ cdef object _base_fast(QB *qb, object http_method, bytes encurl, uint8_t *digest
         n += ulen
         bbuf[n] = b'&'
         n += 1
-        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>qbuf, <size_t>qlen, bbuf + n)
+        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>qbuf, <size_t>qlen,
+                                            bbuf + n)
         if signer is None:
             return _ascii_str(bbuf, n)
         gf_hmac(&signer._key, bbuf, <size_t>n, digest)
@@ -1271,13 +1352,15 @@ cdef object _sign_request(Signer signer, object http_method, object url, object 
 
 
 def percent_encode(value):
-    """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~`` kept)."""
+    """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~``
+    kept)."""
     cdef const char *data
     cdef Py_ssize_t size = 0
     cdef object result
     _require_str("value", value)
     if PyUnicode_GET_LENGTH(value) == 0:
-        return value if PyUnicode_CheckExact(value) else ""  # quote(str.__str__(value)) of ""
+        # quote(str.__str__(value)) of "": the exact str itself
+        return value if PyUnicode_CheckExact(value) else ""
     if PyUnicode_IS_ASCII(value):
         data = <const char *>PyUnicode_DATA(value)
         size = PyUnicode_GET_LENGTH(value)
@@ -1285,7 +1368,9 @@ def percent_encode(value):
         data = PyUnicode_AsUTF8AndSize(value, &size)
         if data == NULL:
             raise_pending()
-    result = PyUnicode_New(<Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size), 127)
+    result = PyUnicode_New(
+        <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size), 127
+    )
     gf_pct_encode(<const uint8_t *>data, <size_t>size, <char *>PyUnicode_DATA(result))
     return result
 
@@ -1310,9 +1395,7 @@ def serialize_value(value):
         return _int_repr(value)
     if PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
         return repr(value)
-    if (PyDict_CheckExact(value) or PyList_CheckExact(value) or PyTuple_CheckExact(value)) and _json_into(
-        value, &buf
-    ):
+    if _json_container(value) and _json_into(value, &buf):
         try:
             return PyUnicode_DecodeUTF8(buf.data, <Py_ssize_t>buf.len, NULL)
         finally:
@@ -1321,7 +1404,8 @@ def serialize_value(value):
 
 
 def build_query_string(params):
-    """``k1=enc(v1)&k2=enc(v2)...``: keys sorted by code point, ``sig`` and ``None`` values left out.
+    """``k1=enc(v1)&k2=enc(v2)...``: keys sorted by code point, ``sig`` and ``None``
+    values left out.
 
     This is both the signed parameter string and the request body (before ``sig``).
     """
@@ -1362,7 +1446,7 @@ def build_base_string(http_method, url, params):
     return _py_build_base_string(http_method, url, params)
 
 
-# ---- module-level functions ---------------------------------------------------------------
+# ---- module-level functions ----------------------------------------------------------
 
 
 def calc_signature(base_string, secret):
@@ -1371,22 +1455,29 @@ def calc_signature(base_string, secret):
     return _sign_text(_signer_for(secret), base_string)
 
 
-def validate_user_signature(uid, timestamp, secret, signature, expiration=300, *, now=None):
-    """True when *signature* is the UIDSignature of (*uid*, *timestamp*) and the timestamp is within *expiration* s of now."""
+def validate_user_signature(uid, timestamp, secret, signature, expiration=300, *,
+                            now=None):
+    """True when *signature* is the UIDSignature of (*uid*, *timestamp*) and the
+    timestamp is within *expiration* s of now."""
     _require_str("uid", uid)
     _check_timestamp_type(timestamp)
-    return _validate(_signer_for(secret), uid, timestamp, None, False, signature, expiration, now)
+    return _validate(_signer_for(secret), uid, timestamp, None, False, signature,
+                     expiration, now)
 
 
-def validate_friend_signature(uid, timestamp, friend_uid, secret, signature, expiration=300, *, now=None):
-    """True when *signature* is the friendshipSignature of (*uid*, *friend_uid*, *timestamp*) within the window."""
+def validate_friend_signature(uid, timestamp, friend_uid, secret, signature,
+                              expiration=300, *, now=None):
+    """True when *signature* is the friendshipSignature of (*uid*, *friend_uid*,
+    *timestamp*) within the window."""
     _require_str("uid", uid)
     _check_timestamp_type(timestamp)
     _require_str("friend_uid", friend_uid)
-    return _validate(_signer_for(secret), uid, timestamp, friend_uid, True, signature, expiration, now)
+    return _validate(_signer_for(secret), uid, timestamp, friend_uid, True, signature,
+                     expiration, now)
 
 
-def validate_user_signatures(uids, timestamps, signatures, secret, *, expiration=300, now=None, threads=1):
+def validate_user_signatures(uids, timestamps, signatures, secret, *, expiration=300,
+                             now=None, threads=1):
     """Batch form of :func:`validate_user_signature` (see ``Signer.validate_users``)."""
     return _signer_for(secret).validate_users(
         uids, timestamps, signatures, expiration=expiration, now=now, threads=threads
@@ -1395,7 +1486,9 @@ def validate_user_signatures(uids, timestamps, signatures, secret, *, expiration
 
 def _expiry(timeout_seconds, now):
     if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int):
-        raise TypeError("timeout_seconds must be int, not %s" % _type_name(timeout_seconds))
+        raise TypeError(
+            "timeout_seconds must be int, not %s" % _type_name(timeout_seconds)
+        )
     _check_window_args(None, now)
     current = _time.time() if now is None else now
     return int(current) + timeout_seconds
@@ -1407,20 +1500,24 @@ def _login_token(glt_cookie):
 
 
 def get_dynamic_session_signature(glt_cookie, timeout_seconds, secret, *, now=None):
-    """Value of the ``gltexp_<apiKey>`` cookie, signed with the partner secret: ``<exp>_<sig>``."""
+    """Value of the ``gltexp_<apiKey>`` cookie, signed with the partner secret:
+    ``<exp>_<sig>``."""
     token = _login_token(glt_cookie)
     expiry = _expiry(timeout_seconds, now)
     signer = _signer_for(secret)
     return "%d_%s" % (expiry, _sign_text(signer, "%s_%d" % (token, expiry)))
 
 
-def get_dynamic_session_signature_user_signed(glt_cookie, timeout_seconds, user_key, secret, *, now=None):
-    """``gltexp_<apiKey>`` cookie value signed with a user key's secret: ``<exp>_<userKey>_<sig>``."""
+def get_dynamic_session_signature_user_signed(glt_cookie, timeout_seconds, user_key,
+                                              secret, *, now=None):
+    """``gltexp_<apiKey>`` cookie value signed with a user key's secret:
+    ``<exp>_<userKey>_<sig>``."""
     token = _login_token(glt_cookie)
     expiry = _expiry(timeout_seconds, now)
     _require_str("user_key", user_key)
     signer = _signer_for(secret)
-    return "%d_%s_%s" % (expiry, user_key, _sign_text(signer, "%s_%d_%s" % (token, expiry, user_key)))
+    sig = _sign_text(signer, "%s_%d_%s" % (token, expiry, user_key))
+    return "%d_%s_%s" % (expiry, user_key, sig)
 
 
 def kernel_info():
@@ -1433,7 +1530,7 @@ def kernel_info():
     }
 
 
-# ---- test hooks (not public) --------------------------------------------------------------
+# ---- test hooks (not public) ---------------------------------------------------------
 
 
 cdef gf_sha1_compress_fn _compressor(object backend) except NULL:
@@ -1445,9 +1542,12 @@ cdef gf_sha1_compress_fn _compressor(object backend) except NULL:
     if backend == "shani":
         fn = gf_sha1_compressor(GF_SHA1_SHANI)
         if fn == NULL:
-            raise RuntimeError("the SHA-NI backend is not available on this CPU or build")
+            raise RuntimeError("the SHA-NI backend is not available here")
         return fn
-    raise ValueError("unknown SHA-1 backend %r (expected 'active', 'portable' or 'shani')" % (backend,))
+    raise ValueError(
+        "unknown SHA-1 backend %r (expected 'active', 'portable' or 'shani')"
+        % (backend,)
+    )
 
 
 def _sha1_backend():
@@ -1461,7 +1561,8 @@ def _shani_supported():
 
 
 def _sha1(bytes data not None, backend="active", Py_ssize_t chunk=0):
-    """SHA-1 digest of data with one backend; chunk > 0 feeds it in pieces of that size."""
+    """SHA-1 digest of data with one backend; chunk > 0 feeds it in pieces of that
+    size."""
     cdef gf_sha1_compress_fn fn = _compressor(backend)
     cdef gf_sha1_ctx ctx
     cdef uint8_t digest[20]
@@ -1485,7 +1586,8 @@ def _hmac_sha1(bytes key not None, bytes data not None, backend="active"):
     cdef gf_sha1_compress_fn fn = _compressor(backend)
     cdef gf_hmac_key hk
     cdef uint8_t digest[20]
-    gf_hmac_init(&hk, <const uint8_t *>PyBytes_AS_STRING(key), <size_t>PyBytes_GET_SIZE(key), fn)
+    gf_hmac_init(&hk, <const uint8_t *>PyBytes_AS_STRING(key),
+                 <size_t>PyBytes_GET_SIZE(key), fn)
     gf_hmac(&hk, PyBytes_AS_STRING(data), <size_t>PyBytes_GET_SIZE(data), digest)
     gf_hmac_wipe(&hk)
     return PyBytes_FromStringAndSize(<const char *>digest, 20)
@@ -1509,7 +1611,8 @@ def _b64_encode(bytes data not None):
     """The C core's base64 encoder."""
     cdef Py_ssize_t n = PyBytes_GET_SIZE(data)
     cdef object out = PyUnicode_New(((n + 2) // 3) * 4, 127)
-    gf_b64_encode(<const uint8_t *>PyBytes_AS_STRING(data), <size_t>n, <char *>PyUnicode_DATA(out))
+    gf_b64_encode(<const uint8_t *>PyBytes_AS_STRING(data), <size_t>n,
+                  <char *>PyUnicode_DATA(out))
     return out
 
 

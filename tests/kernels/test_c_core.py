@@ -339,7 +339,7 @@ def test_signer_hides_the_key_and_is_immutable(c_kernels: ModuleType) -> None:
         with pytest.raises(AttributeError, match="Signer is immutable"):
             action()
     with pytest.raises(AttributeError, match="Signer is immutable"):
-        getattr(signer, "__init__")(base64.b64encode(b"other").decode())
+        signer.__init__(base64.b64encode(b"other").decode())
     assert signer.sign("x") == c_kernels.Signer(SECRET).sign("x")
     for dump in (pickle.dumps, copy.copy, copy.deepcopy):
         with pytest.raises(TypeError, match=r"Signer cannot be pickled \(it holds a secret\)"):
@@ -350,7 +350,7 @@ def test_signer_cannot_be_re_keyed_in_either_twin(kernels: ModuleType) -> None:
     signer = kernels.Signer(SECRET)
     before = signer.sign("x")
     with pytest.raises(AttributeError, match="Signer is immutable"):
-        getattr(signer, "__init__")(base64.b64encode(b"another key").decode())
+        signer.__init__(base64.b64encode(b"another key").decode())
     assert signer.sign("x") == before
 
 
@@ -722,7 +722,11 @@ JSON_TEXT = st.text(
     st.one_of(st.characters(), st.sampled_from('"\\/\b\f\n\r\t\x00\x1f\x7f\u2028\u00e9\U0001f600')), max_size=12
 )
 JSON_LEAF = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), JSON_TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    JSON_TEXT,
     st.sampled_from([2**63, -(2**63) - 1, IntSub(5), FloatSub(1.5), StrSub("s"), b"x", 1 + 2j]),
 )
 JSON_VALUE = st.recursive(

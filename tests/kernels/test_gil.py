@@ -38,7 +38,7 @@ class Counter:
             self.value += 1
             time.sleep(0)  # release the GIL: the main thread gets it back at once
 
-    def __enter__(self) -> "Counter":
+    def __enter__(self) -> Counter:
         self.thread.start()
         deadline = time.monotonic() + 30
         while self.value == 0 and time.monotonic() < deadline:

@@ -72,7 +72,7 @@ class JWKSCache:
     :param clock: monotonic clock, replaceable in tests.
 
     Fetch errors propagate to the caller (fail closed); the next call retries
-    once ``min_refetch_interval`` has passed.
+    once ``min_refetch_interval`` has passed. ``fetch_count`` counts fetches.
     """
 
     def __init__(

@@ -7,6 +7,10 @@ WSGI helper (200, 401, 400, 405, 500). With JWT verification configured,
 ``verify`` runs in the loop's default executor because a key fetch may
 block; HMAC-only verification runs inline (microseconds). Lifespan events
 are acknowledged so the app can be served on its own.
+
+``Notification.new_events`` asks the dedupe store: with a
+:class:`~gigya_fast.webhooks.RedisDedupeStore` that is a blocking round trip,
+so an ``async`` handler should read it through ``loop.run_in_executor``.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 def verify_many_general(
     verifier: WebhookVerifier, items: List[Item], threads: int, now: Number
 ) -> List[Union[Notification, SignatureError]]:
+    """Any items, any configuration: the single-notification steps around one kernel call."""
     n = len(items)
     results: List[Union[Notification, SignatureError, None]] = [None] * n
     prepared: List[Tuple[bytes, Any, str | None, str | None] | None] = [None] * n

@@ -294,6 +294,10 @@ class WebhookVerifier:
         the others. The outcome is that of :meth:`verify` item by item, with
         one clock reading (*now*, default ``time.time()``) for the whole batch.
         """
+        if isinstance(threads, bool) or not isinstance(threads, int):
+            raise TypeError(f"threads must be int, not {type(threads).__name__}")
+        if threads < 1:
+            raise ValueError("threads must be at least 1")
         items = items if isinstance(items, list) else list(items)
         if now is None:
             now = time.time()

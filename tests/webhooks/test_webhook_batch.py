@@ -115,6 +115,12 @@ def test_bad_threads() -> None:
     v = WebhookVerifier(SECRET)
     with pytest.raises(ValueError):
         v.verify_many([good(0)], threads=0, now=NOW)
+    with pytest.raises(ValueError):
+        v.verify_many([], threads=0)
+    with pytest.raises(TypeError):
+        v.verify_many([(b"x", {})], threads=1.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        v.verify_many([good(0)], threads=True)
 
 
 def test_empty_batch_and_iterables() -> None:

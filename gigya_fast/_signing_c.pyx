@@ -314,8 +314,8 @@ cdef Py_ssize_t _threads_arg(object threads) except -1:
 
 cdef int _window_setup(gf_window *w, object expiration, object current) except -1:
     """Fill w for the C window check: 1 when possible, 0 when Python arithmetic is
-    needed
-    (int/float subclasses, integers beyond int64). current None means time.time()."""
+    needed (int/float subclasses, integers beyond int64). current None means the
+    system clock, read as time.time() reads it."""
     cdef int overflow = 0
     cdef long long value
     if current is None:
@@ -346,6 +346,19 @@ cdef int _window_setup(gf_window *w, object expiration, object current) except -
     return 1
 
 
+cdef object _time_dict = _time.__dict__
+cdef object _time_time = _time.time
+
+
+cdef object _patched_now():
+    """time.time() when something replaced it (freezegun, a test's monkeypatch), as the
+    spec would call it; None when it is the real one (the C clock reads the same)."""
+    cdef PyObject *fn = PyDict_GetItem(_time_dict, "time")
+    if fn == NULL or fn == <PyObject *>_time_time:
+        return None
+    return (<object>fn)()
+
+
 cdef int _in_window_py(int64_t ts, object expiration, object current) except -1:
     """The specification's arithmetic, in Python, for the numbers the C check leaves
     out."""
@@ -366,6 +379,8 @@ cdef int _in_window(const char *text, Py_ssize_t size, object expiration, object
         ts = known
     elif text == NULL or not gf_parse_ts(text, <size_t>size, &ts):
         return 0
+    if now is None:
+        now = _patched_now()
     if _window_setup(&w, expiration, now):
         return gf_in_window(&w, ts)
     return _in_window_py(ts, expiration, now)
@@ -784,8 +799,10 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
     cdef object uid, timestamp, text, current = now
 
     if check_window:
-        fast = _window_setup(&w, expiration, now) == 1
-        if now is None and not fast:
+        if now is None:
+            current = _patched_now()
+        fast = _window_setup(&w, expiration, current) == 1
+        if current is None and not fast:
             current = _time.time()
     # the spec's list() copies, in its order; in place only when no Python code will run
     if not (fast and _in_place(uids)):

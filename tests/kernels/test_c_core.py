@@ -784,3 +784,28 @@ def test_streaming_batch_errors_midway(c_kernels: ModuleType, pure_kernels: Modu
             want = _outcome(pure_kernels.Signer(SECRET).validate_users, broken, tss, sigs, now=now)
             assert got == want, (index, bad, extra)
     assert signer.validate_users(uids, [now] * n, sigs, now=now, threads=threads) == [True] * n
+
+
+def test_a_replaced_time_time_is_honoured(
+    c_kernels: ModuleType, pure_kernels: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """freezegun and tests replace time.time(): the compiled twin must see the same clock
+    as the spec (it reads the C clock only while time.time is the real one)."""
+    import time
+
+    frozen = 1_500_000_000
+    sig = pure_kernels.Signer(SECRET).sign("%d_u" % frozen)
+    for clock in (lambda: float(frozen), lambda: frozen + 300, lambda: frozen - 301.5, lambda: IntSub(frozen)):
+        monkeypatch.setattr(time, "time", clock)
+        for expiration in (300, 300.0, IntSub(300)):
+            _same(c_kernels, pure_kernels, "validate_user_signature", "u", frozen, SECRET, sig, expiration)
+            got = c_kernels.Signer(SECRET).validate_users(
+                ["u"] * 300, [frozen] * 300, [sig] * 300, expiration=expiration
+            )
+            want = pure_kernels.Signer(SECRET).validate_users(
+                ["u"] * 300, [frozen] * 300, [sig] * 300, expiration=expiration
+            )
+            assert got == want
+        _same(c_kernels, pure_kernels, "get_dynamic_session_signature", "tok|x", 60, SECRET)
+    monkeypatch.undo()
+    assert c_kernels.validate_user_signature("u", frozen, SECRET, sig) is False  # the real clock again

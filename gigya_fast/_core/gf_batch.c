@@ -294,15 +294,38 @@ static void gf_uid_range(void *arg, size_t begin, size_t end)
     }
 }
 
+static void gf_msg_check(gf_msg_item *it, const uint8_t digest[GF_SHA1_DIGEST_SIZE])
+{
+    char expected[GF_SIG_B64_LEN];
+    gf_b64_encode_digest(digest, expected);
+    it->result = (uint8_t)gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, it->sig_len);
+}
+
 static void gf_msg_range(void *arg, size_t begin, size_t end)
 {
     const gf_batch_ctx *ctx = (const gf_batch_ctx *)arg;
     gf_msg_item *items = (gf_msg_item *)ctx->items;
+    gf_msg_item *pending = NULL; /* a message waiting for a partner */
+    uint8_t da[GF_SHA1_DIGEST_SIZE], db[GF_SHA1_DIGEST_SIZE];
     size_t i;
     for (i = begin; i < end; i++) {
         gf_msg_item *it = &items[i];
-        it->result = (uint8_t)(it->sig != NULL &&
-                               gf_hmac_b64_matches(ctx->key, it->msg, it->len, it->sig, it->sig_len));
+        it->result = 0;
+        if (it->sig == NULL || it->sig_len != GF_SIG_B64_LEN) {
+            continue; /* cannot match */
+        }
+        if (!pending) {
+            pending = it;
+            continue;
+        }
+        gf_hmac_x2(ctx->key, pending->msg, pending->len, it->msg, it->len, da, db);
+        gf_msg_check(pending, da);
+        gf_msg_check(it, db);
+        pending = NULL;
+    }
+    if (pending) {
+        gf_hmac(ctx->key, pending->msg, pending->len, da);
+        gf_msg_check(pending, da);
     }
 }
 

@@ -108,6 +108,37 @@ void gf_hmac_short_x2(const gf_hmac_key *key, const void *msga, size_t lena, con
     gf_store_words_be(outb, sb);
 }
 
+void gf_hmac_x2(const gf_hmac_key *key, const void *msga, size_t lena, const void *msgb, size_t lenb,
+                uint8_t outa[GF_SHA1_DIGEST_SIZE], uint8_t outb[GF_SHA1_DIGEST_SIZE])
+{
+    const uint8_t *pa = (const uint8_t *)msga;
+    const uint8_t *pb = (const uint8_t *)msgb;
+    size_t na = lena / GF_SHA1_BLOCK_SIZE, nb = lenb / GF_SHA1_BLOCK_SIZE;
+    size_t common = na < nb ? na : nb;
+    gf_sha1_ctx ca, cb;
+    uint8_t digest[GF_SHA1_DIGEST_SIZE];
+    uint32_t ia[5], ib[5], sa[5], sb[5];
+
+    /* the full blocks both messages have, two chains at once; then each one's rest */
+    gf_hmac_begin(key, &ca);
+    gf_hmac_begin(key, &cb);
+    gf_sha1_x2_blocks(key->compress, ca.h, pa, cb.h, pb, common);
+    ca.total += (uint64_t)common * GF_SHA1_BLOCK_SIZE;
+    cb.total += (uint64_t)common * GF_SHA1_BLOCK_SIZE;
+    common *= GF_SHA1_BLOCK_SIZE;
+    gf_sha1_update(&ca, pa + common, lena - common);
+    gf_sha1_update(&cb, pb + common, lenb - common);
+    gf_sha1_final(&ca, digest);
+    gf_sha1_final(&cb, digest);
+    memcpy(ia, ca.h, sizeof(ia));
+    memcpy(ib, cb.h, sizeof(ib));
+    memcpy(sa, key->outer, sizeof(sa));
+    memcpy(sb, key->outer, sizeof(sb));
+    gf_sha1_x2(key->compress, sa, NULL, ia, sb, NULL, ib);
+    gf_store_words_be(outa, sa);
+    gf_store_words_be(outb, sb);
+}
+
 void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_t *lens, size_t nparts,
                    uint8_t out[GF_SHA1_DIGEST_SIZE])
 {

@@ -35,6 +35,10 @@ void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_
 void gf_hmac_short_x2(const gf_hmac_key *key, const void *msga, size_t lena, const void *msgb, size_t lenb,
                       uint8_t outa[GF_SHA1_DIGEST_SIZE], uint8_t outb[GF_SHA1_DIGEST_SIZE]);
 
+/* Two HMACs of messages of any length, their common full blocks hashed together. */
+void gf_hmac_x2(const gf_hmac_key *key, const void *msga, size_t lena, const void *msgb, size_t lenb,
+                uint8_t outa[GF_SHA1_DIGEST_SIZE], uint8_t outb[GF_SHA1_DIGEST_SIZE]);
+
 /* One-shot HMAC of a contiguous message. */
 void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE]);
 

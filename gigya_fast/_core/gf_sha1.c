@@ -238,45 +238,55 @@ static void gf_sha1_shani(uint32_t state[5], const uint8_t *blocks, size_t nbloc
 
 GF_SHANI_TARGET
 static void gf_sha1_shani_x2(uint32_t sa[5], const uint8_t *blocka, const uint32_t *digesta,
-                             uint32_t sb[5], const uint8_t *blockb, const uint32_t *digestb)
+                             uint32_t sb[5], const uint8_t *blockb, const uint32_t *digestb,
+                             size_t nblocks)
 {
     const __m128i reverse = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     __m128i abcda = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)sa), 0x1B);
     __m128i abcdb = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)sb), 0x1B);
     __m128i e0a = _mm_set_epi32((int)sa[4], 0, 0, 0);
     __m128i e0b = _mm_set_epi32((int)sb[4], 0, 0, 0);
-    __m128i savea = abcda, saveb = abcdb, preva, prevb, ea, eb;
-    __m128i ma[4], mb[4];
 
-    GF_SHANI_LOAD(ma, blocka, digesta);
-    GF_SHANI_LOAD(mb, blockb, digestb);
-    preva = abcda;
-    prevb = abcdb;
-    abcda = _mm_sha1rnds4_epu32(abcda, _mm_add_epi32(e0a, ma[0]), 0);
-    abcdb = _mm_sha1rnds4_epu32(abcdb, _mm_add_epi32(e0b, mb[0]), 0);
-    GF_SHANI_GROUP2(1, 0);
-    GF_SHANI_GROUP2(2, 0);
-    GF_SHANI_GROUP2(3, 0);
-    GF_SHANI_GROUP2(4, 0);
-    GF_SHANI_GROUP2(5, 1);
-    GF_SHANI_GROUP2(6, 1);
-    GF_SHANI_GROUP2(7, 1);
-    GF_SHANI_GROUP2(8, 1);
-    GF_SHANI_GROUP2(9, 1);
-    GF_SHANI_GROUP2(10, 2);
-    GF_SHANI_GROUP2(11, 2);
-    GF_SHANI_GROUP2(12, 2);
-    GF_SHANI_GROUP2(13, 2);
-    GF_SHANI_GROUP2(14, 2);
-    GF_SHANI_GROUP2(15, 3);
-    GF_SHANI_GROUP2(16, 3);
-    GF_SHANI_GROUP2(17, 3);
-    GF_SHANI_GROUP2(18, 3);
-    GF_SHANI_GROUP2(19, 3);
-    e0a = _mm_sha1nexte_epu32(preva, e0a);
-    e0b = _mm_sha1nexte_epu32(prevb, e0b);
-    abcda = _mm_add_epi32(abcda, savea);
-    abcdb = _mm_add_epi32(abcdb, saveb);
+    while (nblocks--) {
+        __m128i savea = abcda, saveb = abcdb, e0a_save = e0a, e0b_save = e0b, preva, prevb, ea, eb;
+        __m128i ma[4], mb[4];
+
+        GF_SHANI_LOAD(ma, blocka, digesta);
+        GF_SHANI_LOAD(mb, blockb, digestb);
+        preva = abcda;
+        prevb = abcdb;
+        abcda = _mm_sha1rnds4_epu32(abcda, _mm_add_epi32(e0a, ma[0]), 0);
+        abcdb = _mm_sha1rnds4_epu32(abcdb, _mm_add_epi32(e0b, mb[0]), 0);
+        GF_SHANI_GROUP2(1, 0);
+        GF_SHANI_GROUP2(2, 0);
+        GF_SHANI_GROUP2(3, 0);
+        GF_SHANI_GROUP2(4, 0);
+        GF_SHANI_GROUP2(5, 1);
+        GF_SHANI_GROUP2(6, 1);
+        GF_SHANI_GROUP2(7, 1);
+        GF_SHANI_GROUP2(8, 1);
+        GF_SHANI_GROUP2(9, 1);
+        GF_SHANI_GROUP2(10, 2);
+        GF_SHANI_GROUP2(11, 2);
+        GF_SHANI_GROUP2(12, 2);
+        GF_SHANI_GROUP2(13, 2);
+        GF_SHANI_GROUP2(14, 2);
+        GF_SHANI_GROUP2(15, 3);
+        GF_SHANI_GROUP2(16, 3);
+        GF_SHANI_GROUP2(17, 3);
+        GF_SHANI_GROUP2(18, 3);
+        GF_SHANI_GROUP2(19, 3);
+        e0a = _mm_sha1nexte_epu32(preva, e0a_save);
+        e0b = _mm_sha1nexte_epu32(prevb, e0b_save);
+        abcda = _mm_add_epi32(abcda, savea);
+        abcdb = _mm_add_epi32(abcdb, saveb);
+        if (!digesta) {
+            blocka += GF_SHA1_BLOCK_SIZE;
+        }
+        if (!digestb) {
+            blockb += GF_SHA1_BLOCK_SIZE;
+        }
+    }
     _mm_storeu_si128((__m128i *)(void *)sa, _mm_shuffle_epi32(abcda, 0x1B));
     sa[4] = (uint32_t)_mm_extract_epi32(e0a, 3);
     _mm_storeu_si128((__m128i *)(void *)sb, _mm_shuffle_epi32(abcdb, 0x1B));
@@ -382,11 +392,27 @@ void gf_sha1_x2(gf_sha1_compress_fn fn, uint32_t sa[5], const uint8_t *blocka, c
 {
 #if GF_SHANI_BUILD
     if (fn == gf_sha1_compress_shani) {
-        gf_sha1_shani_x2(sa, blocka, digesta, sb, blockb, digestb);
+        gf_sha1_shani_x2(sa, blocka, digesta, sb, blockb, digestb, 1);
         return;
     }
 #endif
     gf_sha1_x2_serial(fn, gf_sha1_outer_for(fn), sa, blocka, digesta, sb, blockb, digestb);
+}
+
+void gf_sha1_x2_blocks(gf_sha1_compress_fn fn, uint32_t sa[5], const uint8_t *blocksa, uint32_t sb[5],
+                       const uint8_t *blocksb, size_t nblocks)
+{
+    if (!nblocks) {
+        return;
+    }
+#if GF_SHANI_BUILD
+    if (fn == gf_sha1_compress_shani) {
+        gf_sha1_shani_x2(sa, blocksa, NULL, sb, blocksb, NULL, nblocks);
+        return;
+    }
+#endif
+    fn(sa, blocksa, nblocks);
+    fn(sb, blocksb, nblocks);
 }
 
 gf_sha1_outer_fn gf_sha1_outer_for(gf_sha1_compress_fn fn)

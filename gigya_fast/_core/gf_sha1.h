@@ -40,6 +40,10 @@ gf_sha1_outer_fn gf_sha1_outer_for(gf_sha1_compress_fn fn);
 void gf_sha1_x2(gf_sha1_compress_fn fn, uint32_t sa[5], const uint8_t *blocka, const uint32_t *digesta,
                 uint32_t sb[5], const uint8_t *blockb, const uint32_t *digestb);
 
+/* nblocks consecutive 64-byte blocks into each of two states (interleaved on SHA-NI). */
+void gf_sha1_x2_blocks(gf_sha1_compress_fn fn, uint32_t sa[5], const uint8_t *blocksa, uint32_t sb[5],
+                       const uint8_t *blocksb, size_t nblocks);
+
 /* 1 when this build has a SHA-NI path and the CPU supports SHA, SSE4.1 and SSSE3. */
 int gf_sha1_shani_supported(void);
 

@@ -143,6 +143,20 @@ def test_signer_matches_hmac_for_message_lengths(c_kernels: ModuleType) -> None:
         assert signer.sign(text) == want
 
 
+def test_verify_hmacs_pairs_of_any_lengths(c_kernels: ModuleType) -> None:
+    # messages are hashed two at a time (common full blocks interleaved): mix every length
+    signer = c_kernels.Signer(SECRET)
+    lengths = list(range(0, 300)) + [1000, 4096, 4097, 65536, 7, 100_000, 0]
+    bodies = [os.urandom(n) for n in lengths]
+    bodies += bodies[::-1]
+    sigs = [base64.b64encode(hmac.digest(KEY, b, "sha1")).decode() for b in bodies]
+    for i in range(0, len(sigs), 9):
+        sigs[i] = sigs[i][::-1]
+    want = [base64.b64encode(hmac.digest(KEY, b, "sha1")).decode() == s for b, s in zip(bodies, sigs)]
+    for threads in (1, 2, 3):
+        assert signer.verify_hmacs(bodies, sigs, threads=threads) == want
+
+
 @pytest.mark.parametrize("uid_len", [0, 1, 30, 43, 44, 45, 60, 200])
 def test_validate_user_message_lengths(c_kernels: ModuleType, pure_kernels: ModuleType, uid_len: int) -> None:
     # ts (10) + "_" + uid crosses the 55-byte single-block limit around uid_len 44
@@ -294,6 +308,9 @@ def _kernel_info_in_subprocess(env_extra: Dict[str, str]) -> Dict[str, str]:
         "want = [i % 7 != 0 for i in range(999)]\n"
         "ok = ok and signer.validate_users(uids, [1700000000] * 999, sigs, now=1700000000) == want\n"
         "ok = ok and signer.validate_users(uids, [1700000000] * 999, sigs, now=1700000000, threads=3) == want\n"
+        "bodies = [bytes(range(256)) * (i % 9) + b'x' * i for i in range(301)]\n"
+        "bsigs = [base64.b64encode(hmac.digest(key, b, 'sha1')).decode() for b in bodies]\n"
+        "ok = ok and signer.verify_hmacs(bodies, bsigs, threads=2) == [True] * 301\n"
         "info = c.kernel_info(); info['ok'] = str(ok)\n"
         "print(json.dumps(info))\n"
     )

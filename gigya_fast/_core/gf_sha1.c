@@ -193,7 +193,9 @@ static void gf_sha1_shani(uint32_t state[5], const uint8_t *blocks, size_t nbloc
 
         e0 = _mm_sha1nexte_epu32(prev, e0_save);
         abcd = _mm_add_epi32(abcd, abcd_save);
-        blocks += GF_SHA1_BLOCK_SIZE;
+        if (!digest) {
+            blocks += GF_SHA1_BLOCK_SIZE; /* (the outer block has no memory to advance) */
+        }
     }
 
     _mm_storeu_si128((__m128i *)(void *)state, _mm_shuffle_epi32(abcd, 0x1B));

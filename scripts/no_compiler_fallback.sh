@@ -23,7 +23,7 @@ if [ -z "$SDIST" ]; then
     SDIST=$(ls "$WORK"/dist/gigya_fast-*.tar.gz)
 fi
 echo "   sdist: $SDIST"
-tar -tzf "$SDIST" | grep -q '/gigya_fast/_signing_c.c$' || { echo "FAIL: the sdist lacks the generated C" >&2; exit 1; }
+tar -tzf "$SDIST" | grep '/gigya_fast/_signing_c.c$' >/dev/null || { echo "FAIL: the sdist lacks the generated C" >&2; exit 1; }
 
 fresh_venv() {  # fresh_venv DIR: a venv with only pip, setuptools, wheel
     rm -rf "$1"

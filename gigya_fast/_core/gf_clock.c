@@ -1,5 +1,5 @@
 /* gigya_fast C core: the wall clock, as Python's time.time() reads it. */
-#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#if !defined(_WIN32) && !defined(__APPLE__) && !defined(_POSIX_C_SOURCE)
 #  define _POSIX_C_SOURCE 200809L /* clock_gettime under strict -std=c99 */
 #endif
 #include "gf_window.h"

@@ -214,6 +214,7 @@ cdef enum:
     _BUFSTACK = 4096         # query string bytes handled without a heap allocation
     _SIGNER_CACHE_SIZE = 64
     _URL_CACHE_SIZE = 256
+    _NOGIL_BYTES = 65536     # single messages this big are hashed without the GIL
 
 cdef dict _signers = {}
 cdef dict _url_cache = {}
@@ -511,9 +512,10 @@ HMAC-SHA1 signer/validator for one base64 secret.
         cdef uint8_t digest[20]
         if PyBytes_Check(message):
             self._check_ready()
-            gf_hmac(&self._key, PyBytes_AS_STRING(message),
-                    <size_t>PyBytes_GET_SIZE(message), digest)
+            _hmac_big(&self._key, PyBytes_AS_STRING(message),
+                      <size_t>PyBytes_GET_SIZE(message), digest)
         elif PyByteArray_Check(message):
+            # a bytearray may be resized by another thread: hashed with the GIL held
             self._check_ready()
             gf_hmac(&self._key, PyByteArray_AS_STRING(message),
                     <size_t>PyByteArray_GET_SIZE(message), digest)
@@ -574,8 +576,19 @@ cdef object _sign_text(Signer signer, object text):
         data = PyUnicode_AsUTF8AndSize(text, &size)
         if data == NULL:
             raise_pending()
-    gf_hmac(&signer._key, data, <size_t>size, digest)
+    _hmac_big(&signer._key, data, <size_t>size, digest)
     return _b64_digest_str(digest)
+
+
+cdef void _hmac_big(const gf_hmac_key *key, const char *data, size_t size,
+                    uint8_t *digest) noexcept:
+    """HMAC of an immutable buffer the caller keeps alive; big ones without the GIL (as
+    hashlib does), so other threads run meanwhile."""
+    if size >= _NOGIL_BYTES:
+        with nogil:
+            gf_hmac(key, data, size, digest)
+    else:
+        gf_hmac(key, data, size, digest)
 
 
 cdef int raise_pending() except -1:
@@ -1338,7 +1351,7 @@ cdef object _base_fast(QB *qb, object http_method, bytes encurl, uint8_t *digest
                                             bbuf + n)
         if signer is None:
             return _ascii_str(bbuf, n)
-        gf_hmac(&signer._key, bbuf, <size_t>n, digest)
+        _hmac_big(&signer._key, bbuf, <size_t>n, digest)
         return result
     finally:
         if qbuf != qstack:

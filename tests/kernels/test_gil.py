@@ -105,6 +105,21 @@ def test_verify_hmacs_releases_the_gil(c_kernels: ModuleType, long_switch_interv
     assert _counter_moves_during(batch, [200, 500, 1000, 2000, 4000, 4000])
 
 
+def test_big_single_messages_release_the_gil(c_kernels: ModuleType, long_switch_interval: None) -> None:
+    signer = c_kernels.Signer(SECRET)
+    body = os.urandom(8 << 20)
+    text = "x" * (8 << 20)
+    want_body, want_text = signer.sign_bytes(body), signer.sign(text)
+
+    def batch(size: int) -> object:
+        for _ in range(size):
+            assert signer.sign_bytes(body) == want_body
+            assert signer.sign(text) == want_text
+        return None
+
+    assert _counter_moves_during(batch, [1, 2, 4, 8, 8])
+
+
 def test_pure_batch_control_keeps_the_gil(pure_kernels: ModuleType, long_switch_interval: None) -> None:
     """The method is sensitive: a batch that never releases the GIL leaves the counter still."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 __all__ = ["main", "build_parser"]
 
@@ -14,10 +14,21 @@ __all__ = ["main", "build_parser"]
 _COMMANDS = ("info", "bench", "serve", "demo", "webhooks")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that never echoes unrecognised arguments: a mistyped
+    option may carry a secret (``--secret X``), and error output ends up in logs."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            count = len(message.split(":", 1)[1].split())
+            message = "%d unrecognized argument(s) (not shown: they may hold secrets)" % count
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
-    parser = argparse.ArgumentParser(prog="gigya-fast", description="Fast SDK for SAP Customer Data Cloud (Gigya).")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = _Parser(prog="gigya-fast", description="Fast SDK for SAP Customer Data Cloud (Gigya).")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _COMMANDS:
         try:
             module = importlib.import_module("%s.%s" % (__name__, name))

@@ -1,4 +1,4 @@
-"""The README's main job, ``gigya-fast demo``, end to end (small)."""
+"""The command line: the README's main job (`gigya-fast demo`) end to end, entry points, argument errors."""
 
 from __future__ import annotations
 
@@ -36,3 +36,12 @@ def test_console_entry_point_runs() -> None:
     )
     assert proc.returncode == 0
     assert "implementation:" in proc.stdout
+
+
+def test_unrecognised_arguments_are_not_echoed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc_info:
+        main(["info", "--secret", "c2VjcmV0LXZhbHVlLTEyMzQ="])
+    assert exc_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "c2VjcmV0LXZhbHVlLTEyMzQ=" not in err
+    assert "2 unrecognized argument(s)" in err

@@ -93,9 +93,12 @@ nm -D "$SO" | grep __asan_ >/dev/null || { echo "the extension is not instrument
 
 # (RSS tests are skipped: ASan keeps freed memory in quarantine, so RSS grows by design.)
 # Tests run from a copy outside the source tree so the sanitized install is what is imported.
-mkdir -p "$WORK/tests-run"
+# Tests that read the C sources (tests/kernels/test_c_core.py) find them beside the tests, as in
+# a checkout; gigya_fast/_core has no __init__.py, so Python still imports the installed package.
+mkdir -p "$WORK/tests-run/gigya_fast"
 cp -r "$WORK/src/tests" "$WORK/tests-run/tests"
-cp "$WORK/src/pyproject.toml" "$WORK/tests-run/pyproject.toml"
+cp "$WORK/src/pyproject.toml" "$WORK/src/setup.py" "$WORK/tests-run/"
+cp -r "$WORK/src/gigya_fast/_core" "$WORK/tests-run/gigya_fast/_core"
 # Reports go to files under $WORK/reports: pytest captures stderr and shows it only for failing
 # tests, so a report from a passing test would otherwise be lost.
 rm -rf "$WORK/reports"

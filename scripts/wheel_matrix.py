@@ -184,6 +184,10 @@ def matrix_row(python: str, sdist: Path, work: Path, tools: Path, pytest_args: L
         tests_dir = base / "run"
         shutil.copytree(source / "tests", tests_dir / "tests", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy2(source / "pyproject.toml", tests_dir / "pyproject.toml")
+        # Tests that read the C sources (tests/kernels/test_c_core.py) find them as in a checkout;
+        # gigya_fast/_core has no __init__.py, so imports still resolve to the installed wheel.
+        shutil.copy2(source / "setup.py", tests_dir / "setup.py")
+        shutil.copytree(source / "gigya_fast" / "_core", tests_dir / "gigya_fast" / "_core")
         row.implementation = run(
             [vpy, "-c", "import gigya_fast, sys; print(gigya_fast.IMPLEMENTATION); print(gigya_fast.__file__)"],
             cwd=tests_dir,

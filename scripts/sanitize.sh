@@ -83,7 +83,10 @@ VPY="$WORK/venv/bin/python"
 echo "== building with clang, GIGYA_FAST_SANITIZE=1"
 # CFLAGS=-fno-wrapv undoes CPython's -fwrapv, which would switch off UBSan's signed-overflow
 # and pointer-overflow checks for our code.
-(cd "$WORK/src" && CC=clang LDSHARED="clang -shared" CFLAGS="-fno-wrapv" GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
+# -fsanitize=fuzzer-no-link adds libFuzzer's coverage hooks to our code, so the fuzz run below is
+# guided by C edges too (the hooks are no-ops under the plain ASan runtime used for pytest).
+(cd "$WORK/src" && CC=clang LDSHARED="clang -shared" CFLAGS="-fno-wrapv -fsanitize=fuzzer-no-link" \
+    GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
     "$VPY" -m pip install --no-build-isolation --no-deps --force-reinstall -q . ) >"$WORK/build.log" 2>&1 || {
     tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
 SO=$(cd / && "$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
@@ -118,7 +121,11 @@ tail -5 "$WORK/pytest.log"
 
 if [ "$FUZZ" -gt 0 ]; then
     echo "== fuzz $FUZZ s under ASan/UBSan"
-    (cd "$WORK/tests-run" && "$VPY" "$WORK/src/scripts/fuzz.py" --seconds "$FUZZ" --out "$WORK/fuzz") \
+    # atheris ships an ASan+UBSan runtime with libFuzzer in it: preloaded, it feeds the C
+    # coverage of the extension to the fuzzer.
+    fuzz_rt=$("$VPY" -c 'import atheris, os; print(os.path.join(atheris.path(), "asan_with_fuzzer.so"))' 2>/dev/null || true)
+    if [ -n "$fuzz_rt" ] && [ -f "$fuzz_rt" ]; then echo "   runtime: $fuzz_rt (native coverage)"; else fuzz_rt=$ASAN_RT; fi
+    (cd "$WORK/tests-run" && LD_PRELOAD=$fuzz_rt "$VPY" "$WORK/src/scripts/fuzz.py" --seconds "$FUZZ" --out "$WORK/fuzz") \
         >"$WORK/fuzz.log" 2>&1 || status=1
     tail -8 "$WORK/fuzz.log"
 fi

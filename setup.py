@@ -18,6 +18,12 @@ CORE = os.path.join("gigya_fast", "_core")
 CORE_SOURCES = sorted(
     os.path.join(CORE, name) for name in os.listdir(os.path.join(HERE, CORE)) if name.endswith(".c")
 ) if os.path.isdir(os.path.join(HERE, CORE)) else []
+# The .pyx's parts (``include``d): the extension is rebuilt when one of them changes.
+PXI_SOURCES = sorted(
+    os.path.join("gigya_fast", name)
+    for name in os.listdir(os.path.join(HERE, "gigya_fast"))
+    if name.startswith("_signing_c_") and name.endswith(".pxi")
+)
 
 
 def _flag(name):
@@ -55,8 +61,8 @@ def _extensions():
         "gigya_fast._signing_c",
         sources=[pyx if cythonize else generated] + CORE_SOURCES,
         include_dirs=[CORE],
-        depends=[os.path.join(CORE, name) for name in sorted(os.listdir(os.path.join(HERE, CORE)))]
-        if os.path.isdir(os.path.join(HERE, CORE)) else [],
+        depends=([os.path.join(CORE, name) for name in sorted(os.listdir(os.path.join(HERE, CORE)))]
+                 if os.path.isdir(os.path.join(HERE, CORE)) else []) + PXI_SOURCES,
         extra_compile_args=compile_args,
         extra_link_args=link_args,
     )

@@ -1,0 +1,334 @@
+# Part of gigya_fast._signing_c, included by _signing_c.pyx (one extension module):
+# parameter values and the query string (percent_encode, serialize_value,
+# build_query_string).
+
+
+# ---- query strings -------------------------------------------------------------------
+
+
+cdef inline bint _json_container(object value) noexcept:
+    return (PyDict_CheckExact(value) or PyList_CheckExact(value)
+            or PyTuple_CheckExact(value))
+
+
+cdef struct QEnt:
+    const char *k
+    const char *v
+    Py_ssize_t klen
+    Py_ssize_t vlen
+    PyObject *key          # owned reference
+    PyObject *text         # owned reference to the str value, or NULL (v in num/heap)
+    char *heap             # owned JSON text (gf_buf data), or NULL
+    char num[32]
+
+
+cdef struct QB:
+    QEnt *ents
+    QEnt **order
+    Py_ssize_t n
+    bint ascii             # every key is ASCII
+    QEnt stack_ents[16]
+    QEnt *stack_order[16]
+
+
+cdef inline void _qb_init(QB *qb) noexcept:
+    qb.ents = qb.stack_ents
+    qb.order = qb.stack_order
+    qb.n = 0
+    qb.ascii = True
+
+
+cdef void _qb_free(QB *qb) noexcept:
+    cdef Py_ssize_t i
+    for i in range(qb.n):
+        Py_XDECREF(qb.ents[i].key)
+        Py_XDECREF(qb.ents[i].text)
+        if qb.ents[i].heap != NULL:
+            free(qb.ents[i].heap)
+    qb.n = 0
+    if qb.ents != qb.stack_ents:
+        free(qb.ents)
+        free(qb.order)
+        qb.ents = qb.stack_ents
+        qb.order = qb.stack_order
+
+
+cdef inline bint _bad_key(const char *k, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef char c
+    for i in range(n):
+        c = k[i]
+        if c == 38 or c == 61 or c == 37 or c == 43:  # & = % +
+            return True
+    return False
+
+
+cdef int _cmp_ent(const void *a, const void *b) noexcept nogil:
+    cdef const QEnt *x = (<const QEnt **>a)[0]
+    cdef const QEnt *y = (<const QEnt **>b)[0]
+    cdef Py_ssize_t m = x.klen if x.klen < y.klen else y.klen
+    cdef int r = memcmp(x.k, y.k, <size_t>m)
+    if r:
+        return r
+    return (x.klen > y.klen) - (x.klen < y.klen)
+
+
+cdef int _json_into(object value, gf_buf *buf) except -1:
+    """Compact JSON of value into a fresh buf (1), or 0 when the spec's json.dumps must
+    do it
+    (buf is then empty)."""
+    cdef int rc
+    buf.data = NULL
+    buf.len = 0
+    buf.cap = 0
+    try:
+        rc = gf_json_encode(value, buf, 0)
+    except BaseException:
+        gf_buf_free(buf)
+        raise
+    if rc != 1:
+        gf_buf_free(buf)
+        return 0
+    return 1
+
+
+cdef int _qb_collect(QB *qb, object params) except -1:
+    """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's
+    code
+    (key that is not an exact, encodable, valid str); errors of values are raised as the
+    spec raises them, in the same (iteration) order."""
+    cdef Py_ssize_t size = PyDict_Size(params), pos = 0, klen = 0, i, j
+    cdef PyObject *kp
+    cdef PyObject *vp
+    cdef const char *k
+    cdef QEnt *ent
+    cdef QEnt *tmp
+    cdef int overflow = 0
+    cdef long long ivalue
+    cdef double dvalue
+    cdef char *repr_
+    cdef gf_buf jbuf
+    cdef object key, value, text
+
+    if size > _QSTACK:
+        qb.ents = <QEnt *>malloc(<size_t>size * sizeof(QEnt))
+        qb.order = <QEnt **>malloc(<size_t>size * sizeof(QEnt *))
+        if qb.ents == NULL or qb.order == NULL:
+            free(qb.ents)
+            free(qb.order)
+            qb.ents = qb.stack_ents
+            qb.order = qb.stack_order
+            raise MemoryError()
+    while PyDict_Next(params, &pos, &kp, &vp):
+        if qb.n >= size:
+            return 0  # the dict changed under us: let the spec's code decide
+        key = <object>kp
+        value = <object>vp
+        if not PyUnicode_CheckExact(key):
+            return 0
+        k = PyUnicode_AsUTF8AndSize(key, &klen)
+        if k == NULL:
+            PyErr_Clear()
+            return 0
+        if klen == 0 or _bad_key(k, klen):
+            return 0
+        if klen == 3 and k[0] == 115 and k[1] == 105 and k[2] == 103:  # "sig"
+            continue
+        if value is None:
+            continue
+        ent = &qb.ents[qb.n]
+        ent.k = k
+        ent.klen = klen
+        ent.text = NULL
+        ent.heap = NULL
+        ent.v = NULL
+        ent.vlen = 0
+        ent.key = kp
+        Py_XINCREF(kp)
+        qb.n += 1
+        if not PyUnicode_IS_ASCII(key):
+            qb.ascii = False
+        if PyUnicode_CheckExact(value):
+            ent.text = vp
+            Py_XINCREF(vp)
+        elif value is True:
+            ent.v = b"true"
+            ent.vlen = 4
+        elif value is False:
+            ent.v = b"false"
+            ent.vlen = 5
+        elif PyLong_CheckExact(value):
+            ivalue = PyLong_AsLongLongAndOverflow(value, &overflow)
+            if overflow:
+                text = _int_repr(value)
+                ent.text = <PyObject *>text
+                Py_XINCREF(ent.text)
+            else:
+                ent.vlen = _fmt_int64(ivalue, ent.num)
+                ent.v = ent.num
+        elif PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
+            dvalue = PyFloat_AS_DOUBLE(value)
+            repr_ = PyOS_double_to_string(dvalue, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+            j = 0
+            while repr_[j] != 0 and j < 31:
+                ent.num[j] = repr_[j]
+                j += 1
+            PyMem_Free(repr_)
+            ent.v = ent.num
+            ent.vlen = j
+        elif _json_container(value) and _json_into(value, &jbuf):
+            ent.heap = jbuf.data
+            ent.v = jbuf.data
+            ent.vlen = <Py_ssize_t>jbuf.len
+            jbuf.data = NULL
+        else:
+            text = _py_serialize_value(value)
+            if text is None:  # pragma: no cover - serialize_value: None only for None
+                qb.n -= 1
+                Py_XDECREF(kp)
+                ent.key = NULL
+                continue
+            ent.text = <PyObject *>text
+            Py_XINCREF(ent.text)
+    # sort by key code point (UTF-8 byte order is code point order); keys are unique
+    for i in range(qb.n):
+        qb.order[i] = &qb.ents[i]
+    if qb.n > 24:
+        qsort(qb.order, <size_t>qb.n, sizeof(QEnt *), _cmp_ent)
+    else:
+        for i in range(1, qb.n):
+            tmp = qb.order[i]
+            j = i - 1
+            while j >= 0 and _cmp_ent(&qb.order[j], &tmp) > 0:
+                qb.order[j + 1] = qb.order[j]
+                j -= 1
+            qb.order[j + 1] = tmp
+    # the UTF-8 of str values, in sorted order (the spec quotes them in that order)
+    for i in range(qb.n):
+        ent = qb.order[i]
+        if ent.text != NULL:
+            text = <object>ent.text
+            if PyUnicode_IS_ASCII(text):
+                ent.v = <const char *>PyUnicode_DATA(text)
+                ent.vlen = PyUnicode_GET_LENGTH(text)
+            else:
+                ent.v = PyUnicode_AsUTF8AndSize(text, &ent.vlen)
+                if ent.v == NULL:
+                    raise_pending()
+    return 1
+
+
+cdef Py_ssize_t _qb_query_cap(QB *qb) noexcept:
+    """Room for the query string when every value byte needs %XX (the fast encoder's
+    bound)."""
+    cdef Py_ssize_t i, total = 0
+    cdef QEnt *ent
+    for i in range(qb.n):
+        ent = qb.order[i]
+        total += ent.klen + 2 + 3 * ent.vlen
+    return total
+
+
+cdef Py_ssize_t _qb_write_query(QB *qb, char *out) noexcept:
+    """Write the query string; out has _qb_query_cap bytes. Returns its length."""
+    cdef Py_ssize_t i, n = 0
+    cdef QEnt *ent
+    for i in range(qb.n):
+        ent = qb.order[i]
+        if i:
+            out[n] = b'&'
+            n += 1
+        memcpy(out + n, ent.k, <size_t>ent.klen)
+        n += ent.klen
+        out[n] = b'='
+        n += 1
+        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>ent.v, <size_t>ent.vlen,
+                                            out + n)
+    return n
+
+
+cdef object _qb_query_str(QB *qb):
+    cdef char stack[_BUFSTACK]
+    cdef char *buf = stack
+    cdef Py_ssize_t cap = _qb_query_cap(qb), total
+    if cap > _BUFSTACK:
+        buf = <char *>malloc(<size_t>cap)
+        if buf == NULL:
+            raise MemoryError()
+    try:
+        total = _qb_write_query(qb, buf)
+        if qb.ascii:
+            return _ascii_str(buf, total)
+        return PyUnicode_DecodeUTF8(buf, total, NULL)
+    finally:
+        if buf != stack:
+            free(buf)
+
+
+def percent_encode(value):
+    """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~``
+    kept)."""
+    cdef const char *data
+    cdef Py_ssize_t size = 0
+    cdef object result
+    _require_str("value", value)
+    if PyUnicode_GET_LENGTH(value) == 0:
+        # quote(str.__str__(value)) of "": the exact str itself
+        return value if PyUnicode_CheckExact(value) else ""
+    if PyUnicode_IS_ASCII(value):
+        data = <const char *>PyUnicode_DATA(value)
+        size = PyUnicode_GET_LENGTH(value)
+    else:
+        data = PyUnicode_AsUTF8AndSize(value, &size)
+        if data == NULL:
+            raise_pending()
+    result = PyUnicode_New(
+        <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size), 127
+    )
+    gf_pct_encode(<const uint8_t *>data, <size_t>size, <char *>PyUnicode_DATA(result))
+    return result
+
+
+def serialize_value(value):
+    """The wire form of one parameter value, or ``None`` when it is left out.
+
+    str as is; bool as ``true``/``false``; int in decimal; float as its shortest
+    round-trip repr (NaN and infinities rejected); dict/list/tuple as compact
+    JSON with non-ASCII kept; ``None`` means "do not send".
+    """
+    cdef gf_buf buf
+    if value is None:
+        return None
+    if PyUnicode_CheckExact(value):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if PyLong_CheckExact(value):
+        return _int_repr(value)
+    if PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
+        return repr(value)
+    if _json_container(value) and _json_into(value, &buf):
+        try:
+            return PyUnicode_DecodeUTF8(buf.data, <Py_ssize_t>buf.len, NULL)
+        finally:
+            gf_buf_free(&buf)
+    return _py_serialize_value(value)
+
+
+def build_query_string(params):
+    """``k1=enc(v1)&k2=enc(v2)...``: keys sorted by code point, ``sig`` and ``None``
+    values left out.
+
+    This is both the signed parameter string and the request body (before ``sig``).
+    """
+    cdef QB qb
+    if PyDict_CheckExact(params):
+        _qb_init(&qb)
+        try:
+            if _qb_collect(&qb, params):
+                return _qb_query_str(&qb)
+        finally:
+            _qb_free(&qb)
+    return _py_build_query_string(params)

@@ -2,7 +2,10 @@
 
 This module is the specification: ``_signing_c.pyx`` exposes the same names
 with the same signatures and must give byte-identical results and raise the
-same exception classes with the same messages.
+same exception classes with the same messages. Two helper modules hold parts of
+it, and the names are re-exported here: ``_checks_py`` (argument checks, the
+timestamp window) and ``_serialize_py`` (parameter values, the query string, the
+signed URL and the base string).
 """
 
 from __future__ import annotations
@@ -11,14 +14,31 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
-import math
 import re
 import time
-from functools import lru_cache
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
-from urllib.parse import quote, urlsplit
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from urllib.parse import quote
 
+from ._checks_py import MAX_TIMESTAMP_DIGITS as MAX_TIMESTAMP_DIGITS
+from ._checks_py import (
+    Number,
+    Timestamp,
+    _check_threads,
+    _check_window_args,
+    _require_str,
+    _signature_bytes,
+    _timestamp_in_window,
+    _timestamp_text,
+    _type_name,
+)
+from ._serialize_py import (
+    _normalize_url,
+    build_base_string,
+    build_query_string,
+    normalize_url,
+    percent_encode,
+    serialize_value,
+)
 from .errors import InvalidSecretError
 
 __all__ = [
@@ -40,119 +60,8 @@ __all__ = [
 
 IMPLEMENTATION = "python"
 
-Timestamp = Union[str, int]
-Number = Union[int, float]
-
-# Largest number of decimal digits accepted in a signature timestamp; longer
-# values can never be within any window and would overflow the C core.
-MAX_TIMESTAMP_DIGITS = 15
 _SIGNER_CACHE_SIZE = 64
 _STRICT_B64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
-_BAD_KEY_CHARS = frozenset("&=%+")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _type_name(value: object) -> str:
-    return type(value).__name__
-
-
-def _require_str(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("%s must be str, not %s" % (name, _type_name(value)))
-    return value
-
-
-def percent_encode(value: str) -> str:
-    """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~`` kept)."""
-    _require_str("value", value)
-    return quote(str.__str__(value), safe="")
-
-
-def serialize_value(value: object) -> Optional[str]:
-    """The wire form of one parameter value, or ``None`` when it is left out.
-
-    str as is; bool as ``true``/``false``; int in decimal; float as its shortest
-    round-trip repr (NaN and infinities rejected); dict/list/tuple as compact
-    JSON with non-ASCII kept; ``None`` means "do not send".
-    """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("float parameter values must be finite, not %r" % value)
-        return float.__repr__(value)
-    if isinstance(value, (dict, list, tuple)):
-        try:
-            return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        except ValueError:
-            raise ValueError("JSON parameter values must not contain NaN or infinities") from None
-    raise TypeError("parameter values must be str, int, float, bool, None, dict or list, not %s" % _type_name(value))
-
-
-def _check_key(key: object) -> str:
-    if not isinstance(key, str):
-        raise TypeError("parameter names must be str, not %s" % _type_name(key))
-    if not key or not _BAD_KEY_CHARS.isdisjoint(key):
-        raise ValueError("parameter names must be non-empty and contain none of & = %% +: %r" % key)
-    return key
-
-
-def build_query_string(params: Mapping[str, object]) -> str:
-    """``k1=enc(v1)&k2=enc(v2)...``: keys sorted by code point, ``sig`` and ``None`` values left out.
-
-    This is both the signed parameter string and the request body (before ``sig``).
-    """
-    if not isinstance(params, Mapping):
-        raise TypeError("params must be a mapping, not %s" % _type_name(params))
-    pairs = []
-    for key in params:
-        _check_key(key)
-        if key == "sig":
-            continue
-        text = serialize_value(params[key])
-        if text is not None:
-            pairs.append((key, text))
-    pairs.sort()
-    return "&".join([k + "=" + quote(v, safe="") for k, v in pairs])
-
-
-def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, default port dropped, path kept (``/`` when empty).
-
-    Query string and fragment are not part of the signed URL.
-    """
-    return _normalize_url(_require_str("url", url))
-
-
-@lru_cache(maxsize=256)
-def _normalize_url(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError("invalid URL: %s" % exc) from None
-    scheme = parts.scheme.lower()
-    host = parts.hostname
-    if scheme not in _DEFAULT_PORTS or not host:
-        raise ValueError("URL must be absolute http:// or https:// with a host: %r" % url)
-    if ":" in host:
-        host = "[" + host + "]"
-    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else "%s:%d" % (host, port)
-    return "%s://%s%s" % (scheme, netloc, parts.path or "/")
-
-
-def build_base_string(http_method: str, url: str, params: Mapping[str, object]) -> str:
-    """The OAuth1-style base string CDC signs: ``METHOD&enc(url)&enc(query string)``."""
-    _require_str("http_method", http_method)
-    _require_str("url", url)
-    query = build_query_string(params)
-    return http_method.upper() + "&" + quote(_normalize_url(url), safe="") + "&" + quote(query, safe="")
 
 
 def _decode_secret(secret: object) -> bytes:
@@ -168,44 +77,6 @@ def _decode_secret(secret: object) -> bytes:
         return base64.b64decode(secret, validate=True)
     except binascii.Error:  # pragma: no cover - the regex already guarantees validity
         raise InvalidSecretError("secret is not valid base64") from None
-
-
-def _timestamp_text(timestamp: object) -> str:
-    if isinstance(timestamp, bool) or not isinstance(timestamp, (str, int)):
-        raise TypeError("timestamp must be str or int, not %s" % _type_name(timestamp))
-    if isinstance(timestamp, int):
-        return int.__repr__(timestamp)
-    return str.__str__(timestamp)
-
-
-def _timestamp_in_window(text: str, expiration: Optional[Number], now: Optional[Number]) -> bool:
-    if expiration is None:
-        return True
-    if not (0 < len(text) <= MAX_TIMESTAMP_DIGITS and text.isascii() and text.isdigit()):
-        return False
-    current = time.time() if now is None else now
-    return abs(current - int(text)) <= expiration
-
-
-def _check_window_args(expiration: object, now: object) -> None:
-    if expiration is not None and (isinstance(expiration, bool) or not isinstance(expiration, (int, float))):
-        raise TypeError("expiration must be int, float or None, not %s" % _type_name(expiration))
-    if now is not None and (isinstance(now, bool) or not isinstance(now, (int, float))):
-        raise TypeError("now must be int, float or None, not %s" % _type_name(now))
-
-
-def _signature_bytes(signature: object) -> Optional[bytes]:
-    """The ASCII bytes of a candidate signature, or None when it cannot match."""
-    if not isinstance(signature, str) or not str.isascii(signature):
-        return None
-    return str.encode(signature, "ascii")
-
-
-def _check_threads(threads: object) -> None:
-    if isinstance(threads, bool) or not isinstance(threads, int):
-        raise TypeError("threads must be int, not %s" % _type_name(threads))
-    if threads < 1:
-        raise ValueError("threads must be at least 1")
 
 
 class Signer:

@@ -246,7 +246,8 @@ def validate_user_signature(
     *,
     now: Optional[Number] = None,
 ) -> bool:
-    """True when *signature* is the UIDSignature of (*uid*, *timestamp*) and the timestamp is within *expiration* s of now."""
+    """True when *signature* is the UIDSignature of (*uid*, *timestamp*) and the
+    timestamp is within *expiration* s of now."""
     _require_str("uid", uid)
     _timestamp_text(timestamp)
     return _signer_for(secret).validate_user(uid, timestamp, signature, expiration, now=now)
@@ -320,4 +321,6 @@ def get_dynamic_session_signature_user_signed(
 
 def kernel_info() -> Dict[str, str]:
     """Which implementation and SHA-1 backend are in use."""
-    return {"implementation": IMPLEMENTATION, "sha1": "hashlib (%s)" % hashlib.sha1().name}
+    # SHA-1 is what CDC's signature protocol mandates (HMAC-SHA1); this only names the backend.
+    sha1 = hashlib.sha1().name  # noqa: S324
+    return {"implementation": IMPLEMENTATION, "sha1": "hashlib (%s)" % sha1}

@@ -77,7 +77,9 @@ def test_validate_user_signature_rejects_tampering() -> None:
     sig = ref_sig(f"{ts}_{UID}")
     assert not SigUtils.validateUserSignature(UID + "x", ts, SECRET, sig)
     assert not SigUtils.validateUserSignature(UID, str(int(ts) + 1), SECRET, sig)
-    assert not SigUtils.validateUserSignature(UID, ts, SECRET, sig[:-2] + "A=")
+    tampered = sig[:-2] + ("E=" if sig.endswith("A=") else "A=")
+    assert tampered != sig
+    assert not SigUtils.validateUserSignature(UID, ts, SECRET, tampered)
     assert not SigUtils.validateUserSignature(UID, ts, base64.b64encode(b"other").decode(), sig)
     assert not SigUtils.validateUserSignature(UID, ts, SECRET, "")
     assert not SigUtils.validateUserSignature(UID, ts, SECRET, "ünïcode")

@@ -48,8 +48,8 @@ def serialize_value(value: object) -> Optional[str]:
     if isinstance(value, (dict, list, tuple)):
         try:
             return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        except ValueError:
-            raise ValueError("JSON parameter values must not contain NaN or infinities") from None
+        except ValueError as exc:  # NaN/infinity, circular reference, int too long
+            raise ValueError("JSON parameter value cannot be serialised: %s" % exc) from None
     raise TypeError("parameter values must be str, int, float, bool, None, dict or list, not %s" % _type_name(value))
 
 
@@ -58,6 +58,7 @@ def _check_key(key: object) -> str:
         raise TypeError("parameter names must be str, not %s" % _type_name(key))
     if not key or not _BAD_KEY_CHARS.isdisjoint(key):
         raise ValueError("parameter names must be non-empty and contain none of & = %% +: %r" % key)
+    key.encode("utf-8")  # a lone surrogate fails here, as in a value, not later in the body
     return key
 
 

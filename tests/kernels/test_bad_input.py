@@ -286,3 +286,19 @@ def test_surrogates_same_class(pure_kernels: ModuleType, c_kernels: ModuleType, 
         assert got[:2] == expected[:2], name
         if expected[0] == "return":
             assert got == expected, name
+
+
+def test_json_errors_name_their_cause(kernels: ModuleType) -> None:
+    circular: list[object] = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match="Circular reference"):
+        kernels.build_query_string({"data": circular})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        kernels.build_query_string({"data": {"x": float("nan")}})
+
+
+def test_lone_surrogate_in_a_parameter_name_fails_at_once(kernels: ModuleType) -> None:
+    with pytest.raises(UnicodeEncodeError):
+        kernels.build_query_string({"bad\ud800": "v"})
+    with pytest.raises(UnicodeEncodeError):
+        kernels.build_base_string("POST", "https://a.example/x", {"bad\ud800": "v"})

@@ -146,6 +146,36 @@ static void *gf_helper_main(void *arg)
 }
 #endif
 
+#if defined(_WIN32)
+typedef DWORD(WINAPI *gf_thread_entry)(LPVOID);
+#else
+typedef void *(*gf_thread_entry)(void *);
+#endif
+
+/* Start a detached native thread running entry(arg); 1 on success. */
+static int gf_start_detached(gf_thread_entry entry, void *arg)
+{
+#if defined(_WIN32)
+    HANDLE h = CreateThread(NULL, 0, entry, arg, 0, NULL);
+    if (h == NULL) {
+        return 0;
+    }
+    CloseHandle(h);
+    return 1;
+#else
+    pthread_attr_t attr;
+    pthread_t tid;
+    int ok;
+    if (pthread_attr_init(&attr) != 0) {
+        return 0;
+    }
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    ok = pthread_create(&tid, &attr, entry, arg) == 0;
+    pthread_attr_destroy(&attr);
+    return ok;
+#endif
+}
+
 size_t gf_effective_threads(size_t n, size_t threads)
 {
     size_t most = n / GF_MIN_ITEMS_PER_THREAD;
@@ -162,9 +192,6 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
 {
     gf_share *sh;
     size_t i;
-#if !defined(_WIN32)
-    pthread_attr_t attr;
-#endif
 
     threads = gf_effective_threads(n, threads);
     if (threads <= 1) {
@@ -203,29 +230,12 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
     }
     sh->refs = 1;
 
-#if !defined(_WIN32)
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-#endif
     for (i = 1; i < threads; i++) {
         int ok;
         gf_share_lock(sh);
         sh->refs++;
         gf_share_unlock(sh);
-#if defined(_WIN32)
-        {
-            HANDLE h = CreateThread(NULL, 0, gf_helper_main, sh, 0, NULL);
-            ok = h != NULL;
-            if (ok) {
-                CloseHandle(h);
-            }
-        }
-#else
-        {
-            pthread_t tid;
-            ok = pthread_create(&tid, &attr, gf_helper_main, sh) == 0;
-        }
-#endif
+        ok = gf_start_detached(gf_helper_main, sh);
         if (!ok) {
             gf_share_lock(sh);
             sh->refs--;
@@ -233,9 +243,6 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
             break; /* the caller and the helpers already started do the rest */
         }
     }
-#if !defined(_WIN32)
-    pthread_attr_destroy(&attr);
-#endif
 
     gf_share_work(sh);
     gf_share_lock(sh);
@@ -472,9 +479,6 @@ gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_
 {
     gf_stream *st;
     size_t i, started = 0;
-#if !defined(_WIN32)
-    pthread_attr_t attr;
-#endif
     threads = gf_effective_threads(n, threads);
     if (threads <= 1) {
         return NULL;
@@ -502,29 +506,12 @@ gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_
     st->n = n;
     st->chunk = GF_MIN_ITEMS_PER_THREAD;
     st->refs = 1;
-#if !defined(_WIN32)
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-#endif
     for (i = 1; i < threads; i++) {
         int ok;
         gf_stream_lock(st);
         st->refs++;
         gf_stream_unlock(st);
-#if defined(_WIN32)
-        {
-            HANDLE h = CreateThread(NULL, 0, gf_stream_helper, st, 0, NULL);
-            ok = h != NULL;
-            if (ok) {
-                CloseHandle(h);
-            }
-        }
-#else
-        {
-            pthread_t tid;
-            ok = pthread_create(&tid, &attr, gf_stream_helper, st) == 0;
-        }
-#endif
+        ok = gf_start_detached(gf_stream_helper, st);
         if (!ok) {
             gf_stream_lock(st);
             st->refs--;
@@ -533,9 +520,6 @@ gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_
         }
         started++;
     }
-#if !defined(_WIN32)
-    pthread_attr_destroy(&attr);
-#endif
     if (!started) {
         gf_stream_leave(st);
         return NULL;

@@ -158,6 +158,8 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "get_header",
         }
     ),
+    "gigya_fast.webhooks.wsgi": frozenset({"make_wsgi_app", "headers_from_environ", "WSGIApp"}),
+    "gigya_fast.webhooks.asgi": frozenset({"make_asgi_app", "headers_from_scope", "ASGIApp"}),
     "gigya_fast.jwt": frozenset(
         {
             "DEFAULT_LEEWAY",

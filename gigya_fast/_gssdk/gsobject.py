@@ -15,7 +15,7 @@ when the value cannot be converted to the asked type they raise
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, TypeVar, Union, overload
+from typing import Any, Callable, Dict, List, Mapping, TypeVar, Union, overload
 
 from .._signing import serialize_value
 from .exceptions import GSException, GSKeyNotFoundException
@@ -42,6 +42,46 @@ def _wrap(value: Any) -> Any:
     if isinstance(value, Mapping) and not isinstance(value, GSObject):
         return GSObject(value)
     return value
+
+
+def _to_int(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _MISSING
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    return _MISSING
+
+
+def _to_float(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    return _MISSING
+
+
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    return _MISSING
 
 
 class GSObject(Dict[str, Any]):
@@ -106,6 +146,18 @@ class GSObject(Dict[str, Any]):
     def _fail(self, key: str, value: Any, kind: str) -> GSException:
         return GSException(f"GSObject: value of key {key!r} is a {type(value).__name__}, not convertible to {kind}")
 
+    def _converted(self, key: str, default: Any, convert: Callable[[Any], Any], kind: str) -> Any:
+        """The typed getters' common steps: missing key -> default (or raise), None -> default."""
+        value = self._lookup(key, default)
+        if key not in self:
+            return value
+        if value is None and default is not _MISSING:
+            return default
+        result = convert(value)
+        if result is _MISSING:
+            raise self._fail(key, value, kind)
+        return result
+
     @overload
     def getString(self, key: str) -> str | None: ...
     @overload
@@ -126,23 +178,7 @@ class GSObject(Dict[str, Any]):
     def getInt(self, key: str, defaultValue: _T) -> Union[int, _T]: ...
     def getInt(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """The value as an ``int`` (ints, integral floats and decimal strings convert)."""
-        value = self._lookup(key, defaultValue)
-        if key not in self:
-            return value
-        if value is None and defaultValue is not _MISSING:
-            return defaultValue
-        if isinstance(value, bool):
-            raise self._fail(key, value, "int")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip())
-            except ValueError:
-                pass
-        raise self._fail(key, value, "int")
+        return self._converted(key, defaultValue, _to_int, "int")
 
     @overload
     def getLong(self, key: str) -> int: ...
@@ -158,19 +194,7 @@ class GSObject(Dict[str, Any]):
     def getDouble(self, key: str, defaultValue: _T) -> Union[float, _T]: ...
     def getDouble(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """The value as a ``float`` (numbers and numeric strings convert)."""
-        value = self._lookup(key, defaultValue)
-        if key not in self:
-            return value
-        if value is None and defaultValue is not _MISSING:
-            return defaultValue
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                pass
-        raise self._fail(key, value, "float")
+        return self._converted(key, defaultValue, _to_float, "float")
 
     @overload
     def getBool(self, key: str) -> bool: ...
@@ -178,22 +202,7 @@ class GSObject(Dict[str, Any]):
     def getBool(self, key: str, defaultValue: _T) -> Union[bool, _T]: ...
     def getBool(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """The value as a ``bool`` (``true``/``false``/``1``/``0`` strings and 0/1 convert)."""
-        value = self._lookup(key, defaultValue)
-        if key not in self:
-            return value
-        if value is None and defaultValue is not _MISSING:
-            return defaultValue
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str):
-            word = value.strip().lower()
-            if word in _TRUE_WORDS:
-                return True
-            if word in _FALSE_WORDS:
-                return False
-        raise self._fail(key, value, "bool")
+        return self._converted(key, defaultValue, _to_bool, "bool")
 
     def getObject(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """The value as stored (nested objects as :class:`GSObject`)."""

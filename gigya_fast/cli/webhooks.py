@@ -3,7 +3,9 @@
 Input: JSON lines ``{"headers": {...}, "body": "<raw body text>"}`` (or
 ``"body_b64"`` for bodies that are not UTF-8); ``-`` reads stdin. The secret
 comes from an environment variable (``--secret-env``, default
-``GIGYA_SECRET``), never from the command line. Prints a summary (valid,
+``GIGYA_SECRET``), never from the command line. With ``--jwks FILE --api-key KEY``
+the ``X-Gigya-Sig-JWT`` header is verified too (``--now`` verifies as of the
+recording's time: a webhook JWT expires 60 s after it was sent). Prints a summary (valid,
 invalid by reason, duplicate events); ``--format jsonl`` also writes one
 result per line. Exit status: 0 when every notification verified, 1 when
 some did not, 2 on usage errors.
@@ -21,7 +23,7 @@ import sys
 from collections import Counter
 from typing import IO, Any, Dict, Iterator, List, Tuple
 
-from ..errors import InvalidSecretError, SignatureError
+from ..errors import ConfigurationError, InvalidSecretError, MissingDependencyError, SignatureError
 from ..webhooks import MemoryDedupeStore, Notification, WebhookVerifier
 
 __all__ = ["register", "run", "verify_file"]
@@ -53,6 +55,19 @@ def register(subparsers: Any) -> None:
         default=None,
         metavar="SECONDS",
         help="also reject notifications whose timestamp is this far from now (off by default: recordings are old)",
+    )
+    verify.add_argument(
+        "--jwks",
+        metavar="FILE",
+        help="JWKS JSON (the answer of accounts.getJWTPublicKey with V2=true): also verify X-Gigya-Sig-JWT",
+    )
+    verify.add_argument("--api-key", metavar="KEY", help="the site's API key, for the JWT issuer check (with --jwks)")
+    verify.add_argument(
+        "--now",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="verify as of this Unix time (default: now); a webhook JWT expires 60 s after it was sent",
     )
     progress = verify.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show progress")
@@ -123,6 +138,7 @@ def verify_file(
     threads: int = 1,
     results: IO[str] | None = None,
     progress: _Progress | None = None,
+    now: float | None = None,
 ) -> Dict[str, Any]:
     """Verify every line of *stream*; return the summary (and write per-line results to *results*)."""
     valid = duplicates = total = 0
@@ -138,7 +154,7 @@ def verify_file(
             else:
                 slots.append(index)
                 items.append(item)
-        for index, verified in zip(slots, verifier.verify_many(items, threads=threads)):
+        for index, verified in zip(slots, verifier.verify_many(items, threads=threads, now=now)):
             outcomes[index] = verified
         for (number, _), outcome in zip(chunk, outcomes):
             total += 1
@@ -187,21 +203,40 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "webhooks_command", None) != "verify":
         args.webhooks_parser.print_help()
         return 2
-    secret = os.environ.get(args.secret_env)
-    if not secret:
+    secret = os.environ.get(args.secret_env) or None
+    if secret is None and not args.jwks:
         sys.stderr.write(f"gigya-fast: environment variable {args.secret_env} is not set\n")
         return 2
     if args.threads < 1:
         sys.stderr.write("gigya-fast: --threads must be at least 1\n")
         return 2
+    jwks: Any = None
+    if args.jwks:
+        if not args.api_key:
+            sys.stderr.write("gigya-fast: --jwks needs --api-key (the JWT issuer check)\n")
+            return 2
+        try:
+            with open(args.jwks, "rb") as handle:
+                jwks = json.load(handle)
+        except OSError as exc:
+            sys.stderr.write(f"gigya-fast: cannot read {args.jwks}: {exc.strerror}\n")
+            return 2
+        except ValueError:
+            sys.stderr.write(f"gigya-fast: {args.jwks} is not a JSON document\n")
+            return 2
     try:
         verifier = WebhookVerifier(
             secret,
+            api_key=args.api_key,
+            jwks=jwks,
             tolerance=args.tolerance,
             dedupe=MemoryDedupeStore(max_entries=10_000_000, ttl=10 * 365 * 86400.0),
         )
     except InvalidSecretError as exc:
         sys.stderr.write(f"gigya-fast: {args.secret_env}: {exc}\n")
+        return 2
+    except (ConfigurationError, MissingDependencyError) as exc:
+        sys.stderr.write(f"gigya-fast: {exc}\n")
         return 2
     try:
         stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
@@ -229,6 +264,7 @@ def run(args: argparse.Namespace) -> int:
             threads=args.threads,
             results=out if args.format == "jsonl" else None,
             progress=progress,
+            now=args.now,
         )
     finally:
         progress.finish()

@@ -14,7 +14,7 @@ import pytest
 
 from gigya_fast.cli import main
 
-from ._webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers
+from ._webhook_support import API_KEY, HMAC_HEADER, JWT_HEADER, NOW, OTHER_SECRET, SECRET, body, event, headers
 
 
 def record(raw: bytes, hdrs: Dict[str, str]) -> str:
@@ -147,3 +147,36 @@ def test_jsonl_to_stdout_summary_to_stderr(
     lines = captured.out.splitlines()
     assert len(lines) == 8 and all(json.loads(line)["line"] for line in lines)
     assert "valid: 5" in captured.err
+
+
+def test_jwt_header_verified_with_jwks_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("cryptography", reason="the jwt extra (cryptography) is not installed")
+    from .test_webhook_jwt import jwks, sig_jwt
+
+    good = body([event("j1")], nonce="jn1")
+    forged = body([event("j2")], nonce="jn2")
+    lines = [
+        record(good, {**headers(good), JWT_HEADER: sig_jwt(good)}),
+        record(forged, {**headers(forged), JWT_HEADER: sig_jwt(forged, key_name="other")}),
+    ]
+    recording = tmp_path / "jwt.jsonl"
+    recording.write_text("\n".join(lines) + "\n")
+    keys = tmp_path / "jwks.json"
+    keys.write_text(json.dumps(jwks()))
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    args = ["webhooks", "verify", str(recording), "--jwks", str(keys), "--api-key", API_KEY]
+
+    assert main([*args, "--now", str(NOW)]) == 1
+    out = capsys.readouterr().out
+    assert "valid: 1" in out and "invalid: 1" in out
+    assert "1  token signature does not verify" in out, "the forged JWT is named as the failed check"
+
+    # Recorded long ago: the 60 s JWT has expired unless verified as of its time.
+    assert main(args) == 1
+    assert "valid: 0" in capsys.readouterr().out
+
+    monkeypatch.delenv("GIGYA_SECRET")
+    assert main([*args, "--now", str(NOW), "--format", "jsonl"]) == 1, "JWT only, no secret: still checked"
+    assert main(["webhooks", "verify", str(recording), "--jwks", str(keys)]) == 2, "--jwks needs --api-key"

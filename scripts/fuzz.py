@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import collections
 import collections.abc
-import enum
 import importlib
 import importlib.util
 import json
@@ -35,12 +34,25 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import atheris
 
 # The source tree, for a checkout without an installed gigya_fast (an installed one wins).
 sys.path.append(str(Path(__file__).resolve().parent.parent))
+
+from tests.hardening._hostile import (  # noqa: E402 - needs the source tree on sys.path
+    DictSub,
+    FloatSub,
+    HostileIterable,
+    HostileMapping,
+    IntSub,
+    Level,
+    ListSub,
+    Opaque,
+    StrSub,
+    outcome,
+)
 
 with atheris.instrument_imports(include=["gigya_fast._signing_py"]):
     PURE_KERNELS = importlib.import_module("gigya_fast._signing_py")
@@ -65,7 +77,6 @@ def load_compiled(self_check: bool) -> None:
     COMPILED = _signing_c
 
 
-Outcome = Tuple[str, ...]
 
 SECRETS = [
     "c2VjcmV0",
@@ -78,94 +89,6 @@ NASTY_CHARS = "&=%+?#/:@[]!*'() \t\r\n\x00\x7f\u00e9\u00ff\u0100\u4e2d\U0001f600
 
 
 # --- inputs -----------------------------------------------------------------------
-
-
-class StrSub(str):
-    """A str subclass whose __str__ lies (the kernels must use the real characters)."""
-
-    def __str__(self) -> str:
-        return "lie"
-
-
-class IntSub(int):
-    """An int subclass whose __repr__/__str__ lie."""
-
-    def __repr__(self) -> str:
-        return "lie"
-
-    __str__ = __repr__
-
-
-class FloatSub(float):
-    """A float subclass whose __repr__ lies."""
-
-    def __repr__(self) -> str:
-        return "lie"
-
-
-class DictSub(dict):  # type: ignore[type-arg]
-    """A dict subclass (json.dumps encodes it as a dict)."""
-
-
-class ListSub(list):  # type: ignore[type-arg]
-    """A list subclass."""
-
-
-class Level(enum.IntEnum):
-    """An int enum (json.dumps writes the int)."""
-
-    HIGH = 3
-
-
-class Opaque:
-    """An object of a type no kernel accepts."""
-
-    def __repr__(self) -> str:
-        return "<Opaque>"
-
-
-class HostileError(Exception):
-    """Raised by hostile containers."""
-
-
-class HostileMapping(collections.abc.Mapping):  # type: ignore[type-arg]
-    """A Mapping that is not a dict; may raise part-way through iteration."""
-
-    def __init__(self, items: Dict[Any, Any], fail_after: int) -> None:
-        self._items = items
-        self._fail_after = fail_after
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[Any]:
-        for i, key in enumerate(self._items):
-            if i == self._fail_after:
-                raise HostileError("mapping iteration failed")
-            yield key
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return f"HostileMapping({self._items!r}, fail_after={self._fail_after})"
-
-
-class HostileIterable:
-    """An iterable (not a sequence) that may raise part-way through."""
-
-    def __init__(self, items: List[Any], fail_after: int) -> None:
-        self._items = items
-        self._fail_after = fail_after
-
-    def __iter__(self) -> Iterator[Any]:
-        for i, item in enumerate(self._items):
-            if i == self._fail_after:
-                raise HostileError("iteration failed")
-            yield item
-
-    def __repr__(self) -> str:
-        return f"HostileIterable({self._items!r}, fail_after={self._fail_after})"
 
 
 class Gen:
@@ -373,19 +296,6 @@ class Gen:
 
 
 # --- running and comparing ---------------------------------------------------------
-
-
-def outcome(call: Callable[[Kernels], Any], kernels: Kernels) -> Outcome:
-    """``("ok", type, repr(result))`` or ``("raise", exception class, message)``."""
-    try:
-        result = call(kernels)
-    except Exception as exc:  # noqa: BLE001 - every exception is compared
-        return ("raise", type(exc).__qualname__, str(exc))
-    if isinstance(result, list):
-        return ("ok", "list", repr([(type(x).__name__, x) for x in result]))
-    if isinstance(result, tuple):
-        return ("ok", "tuple", repr([(type(x).__name__, x) for x in result]))
-    return ("ok", type(result).__name__, repr(result))
 
 
 class Recorder:

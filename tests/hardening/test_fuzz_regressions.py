@@ -10,89 +10,27 @@ from __future__ import annotations
 
 import collections
 import collections.abc
-import enum
 import functools
 import math
 from types import ModuleType
-from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import pytest
 
+from ._hostile import (
+    DictSub,
+    FloatSub,
+    HostileIterable,
+    HostileMapping,
+    IntSub,
+    Level,
+    Outcome,
+    StrSub,
+    outcome,
+)
+
 SECRET = "c2VjcmV0"
 NOW = 1_700_000_000
-
-Outcome = Tuple[str, ...]
-
-
-def outcome(call: Callable[[Any], Any], kernels: ModuleType) -> Outcome:
-    """``("ok", type, repr)`` of the result or ``("raise", class, message)``."""
-    try:
-        result = call(kernels)
-    except Exception as exc:  # noqa: BLE001 - every exception is compared
-        return ("raise", type(exc).__qualname__, str(exc))
-    if isinstance(result, (list, tuple)):
-        return ("ok", type(result).__name__, repr([(type(x).__name__, x) for x in result]))
-    return ("ok", type(result).__name__, repr(result))
-
-
-class HostileError(Exception):
-    """Raised by the hostile containers below."""
-
-
-class FailingMapping(collections.abc.Mapping):  # type: ignore[type-arg]
-    """A Mapping (not a dict) whose iteration raises after *after* keys."""
-
-    def __init__(self, items: Dict[Any, Any], after: int) -> None:
-        self._items, self._after = items, after
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[Any]:
-        for i, key in enumerate(self._items):
-            if i == self._after:
-                raise HostileError("mapping iteration failed")
-            yield key
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-class FailingIterable:
-    """An iterable that raises part-way through."""
-
-    def __init__(self, items: List[Any], after: int) -> None:
-        self._items, self._after = items, after
-
-    def __iter__(self) -> Iterator[Any]:
-        for i, item in enumerate(self._items):
-            if i == self._after:
-                raise HostileError("iteration failed")
-            yield item
-
-
-class StrSub(str):
-    """A str subclass whose __str__ lies."""
-
-    def __str__(self) -> str:
-        return "lie"
-
-
-class IntSub(int):
-    """An int subclass whose __repr__ lies."""
-
-    def __repr__(self) -> str:
-        return "lie"
-
-    __str__ = __repr__
-
-
-class FloatSub(float):
-    """A float subclass whose __repr__ lies."""
-
-    def __repr__(self) -> str:
-        return "lie"
-
 
 def each(kernels: ModuleType, call: Callable[[Any, Any], Any], inputs: Sequence[Any]) -> List[Outcome]:
     """The outcome of ``call(kernels, x)`` for every x in *inputs*."""
@@ -101,16 +39,6 @@ def each(kernels: ModuleType, call: Callable[[Any, Any], Any], inputs: Sequence[
 
 def _swap(call: Callable[[Any, Any], Any], x: Any, kernels: Any) -> Any:
     return call(kernels, x)
-
-
-class DictSub(dict):  # type: ignore[type-arg]
-    """A dict subclass (json encodes it as a dict)."""
-
-
-class Level(enum.IntEnum):
-    """An int enum (json writes the int)."""
-
-    HIGH = 3
 
 
 def _deep(depth: int) -> List[Any]:
@@ -213,8 +141,8 @@ CASES: Dict[str, Callable[[Any], Any]] = {
     "json strings with lying subclasses": lambda k: k.serialize_value({StrSub("k"): [StrSub("v")]}),
     "json surrogate reaches encoding": lambda k: k.build_query_string({"a": ["\ud800"]}),
     # --- query and base strings ---
-    "query non-dict Mapping": lambda k: k.build_query_string(FailingMapping({"a": 1, "b": 2}, 5)),
-    "query Mapping raising": lambda k: k.build_query_string(FailingMapping({"a": 1, "b": 2}, 1)),
+    "query non-dict Mapping": lambda k: k.build_query_string(HostileMapping({"a": 1, "b": 2}, 5)),
+    "query Mapping raising": lambda k: k.build_query_string(HostileMapping({"a": 1, "b": 2}, 1)),
     "query list of pairs": lambda k: k.build_query_string([("a", "b")]),
     "query bad key chars": lambda k: each(
         k, lambda m, key: m.build_query_string({key: "v"}), ("", "a&b", "a=b", "a%b", "a+b", 5, None)
@@ -278,7 +206,7 @@ CASES: Dict[str, Callable[[Any], Any]] = {
         ("a", "b"), iter([NOW, str(NOW)]), (_sig(k, f"{NOW}_a"), None), SECRET, now=NOW
     ),
     "batch failing iterable": lambda k: k.validate_user_signatures(
-        FailingIterable(["a", "b", "c"], 1), [NOW] * 3, ["x"] * 3, SECRET, now=NOW
+        HostileIterable(["a", "b", "c"], 1), [NOW] * 3, ["x"] * 3, SECRET, now=NOW
     ),
     "batch not iterable": lambda k: k.validate_user_signatures(5, [NOW], ["x"], SECRET, now=NOW),
     "batch bad item types": lambda k: each(k, _batch_types, BAD_BATCH_TYPES),
@@ -298,7 +226,7 @@ CASES: Dict[str, Callable[[Any], Any]] = {
     "hmacs signature types": lambda k: k.Signer(SECRET).verify_hmacs(
         [b"a"] * 5, [None, 5, b"x", "\u00e9", k.Signer(SECRET).sign_bytes(b"a")]
     ),
-    "hmacs failing iterable": lambda k: k.Signer(SECRET).verify_hmacs(FailingIterable([b"a", b"b"], 1), ["x", "y"]),
+    "hmacs failing iterable": lambda k: k.Signer(SECRET).verify_hmacs(HostileIterable([b"a", b"b"], 1), ["x", "y"]),
 }
 
 

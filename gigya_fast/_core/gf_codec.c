@@ -151,10 +151,11 @@ size_t gf_pct_encoded_len(const uint8_t *in, size_t n)
     return n + 2 * extra;
 }
 
+static const char gf_hex_upper[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
+                                      '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
+
 size_t gf_pct_encode(const uint8_t *in, size_t n, char *out)
 {
-    static const char hex[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
-                                 '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
     char *o = out;
     size_t i;
     for (i = 0; i < n; i++) {
@@ -163,8 +164,8 @@ size_t gf_pct_encode(const uint8_t *in, size_t n, char *out)
             *o++ = (char)c;
         } else {
             o[0] = '%';
-            o[1] = hex[c >> 4];
-            o[2] = hex[c & 15];
+            o[1] = gf_hex_upper[c >> 4];
+            o[2] = gf_hex_upper[c & 15];
             o += 3;
         }
     }
@@ -173,16 +174,14 @@ size_t gf_pct_encode(const uint8_t *in, size_t n, char *out)
 
 size_t gf_pct_encode_fast(const uint8_t *in, size_t n, char *out)
 {
-    static const char hex[16] = {'0', '1', '2', '3', '4', '5', '6', '7',
-                                 '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
     char *o = out;
     size_t i;
     for (i = 0; i < n; i++) {
         uint8_t c = in[i];
         size_t keep = gf_unreserved[c];
         o[0] = keep ? (char)c : '%';
-        o[1] = hex[c >> 4];
-        o[2] = hex[c & 15];
+        o[1] = gf_hex_upper[c >> 4];
+        o[2] = gf_hex_upper[c & 15];
         o += 3 - 2 * keep;
     }
     return (size_t)(o - out);

@@ -70,15 +70,14 @@ void gf_hmac_end(const gf_hmac_key *key, gf_sha1_ctx *ctx, uint8_t out[GF_SHA1_D
     gf_hmac_outer(key, ctx->h, out);
 }
 
-/* The single inner block of a message of at most 55 bytes (after the key block). */
-static void gf_short_block(uint8_t block[GF_SHA1_BLOCK_SIZE], const void *msg, size_t len)
+/* Finish a single inner block whose first len (<= 55) bytes hold the message:
+ * 0x80, zeros, and the big-endian bit length of key block + message. */
+static inline void gf_pad_short_block(uint8_t block[GF_SHA1_BLOCK_SIZE], size_t len)
 {
     uint64_t bits = (uint64_t)(GF_SHA1_BLOCK_SIZE + len) * 8u;
-    if (len) {
-        memcpy(block, msg, len);
-    }
     block[len] = 0x80;
     memset(block + len + 1, 0, GF_SHA1_BLOCK_SIZE - 8 - len - 1);
+    /* byte-wise (merged into one store by the compiler) */
     block[56] = (uint8_t)(bits >> 56);
     block[57] = (uint8_t)(bits >> 48);
     block[58] = (uint8_t)(bits >> 40);
@@ -87,6 +86,15 @@ static void gf_short_block(uint8_t block[GF_SHA1_BLOCK_SIZE], const void *msg, s
     block[61] = (uint8_t)(bits >> 16);
     block[62] = (uint8_t)(bits >> 8);
     block[63] = (uint8_t)bits;
+}
+
+/* The single inner block of a message of at most 55 bytes (after the key block). */
+static void gf_short_block(uint8_t block[GF_SHA1_BLOCK_SIZE], const void *msg, size_t len)
+{
+    if (len) {
+        memcpy(block, msg, len);
+    }
+    gf_pad_short_block(block, len);
 }
 
 void gf_hmac_short_x2(const gf_hmac_key *key, const void *msga, size_t lena, const void *msgb, size_t lenb,
@@ -170,23 +178,12 @@ void gf_hmac_parts(const gf_hmac_key *key, const void *const *parts, const size_
         /* one inner block: message, 0x80, zeros, bit length of key block + message */
         uint8_t block[GF_SHA1_BLOCK_SIZE];
         uint32_t state[5];
-        uint64_t bits = (uint64_t)(GF_SHA1_BLOCK_SIZE + total) * 8u;
         size_t at = 0;
         for (i = 0; i < nparts; i++) {
             gf_small_copy(block + at, (const uint8_t *)parts[i], lens[i]);
             at += lens[i];
         }
-        block[at++] = 0x80;
-        memset(block + at, 0, GF_SHA1_BLOCK_SIZE - 8 - at);
-        /* big-endian bit length, byte-wise (merged into one store by the compiler) */
-        block[56] = (uint8_t)(bits >> 56);
-        block[57] = (uint8_t)(bits >> 48);
-        block[58] = (uint8_t)(bits >> 40);
-        block[59] = (uint8_t)(bits >> 32);
-        block[60] = (uint8_t)(bits >> 24);
-        block[61] = (uint8_t)(bits >> 16);
-        block[62] = (uint8_t)(bits >> 8);
-        block[63] = (uint8_t)bits;
+        gf_pad_short_block(block, total);
         memcpy(state, key->inner, sizeof(state));
         key->compress(state, block, 1);
         gf_hmac_outer(key, state, out);

@@ -10,6 +10,7 @@ str subclasses, URLs not seen before...) are handed to the pure module's helpers
 that both twins share one definition of the unusual cases.
 """
 
+cimport cython
 from libc.stdint cimport int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort
 from libc.math cimport isfinite
@@ -19,7 +20,7 @@ import time as _time
 
 from . import _signing_py as _py
 from ._env import force_portable_sha1
-from .errors import InvalidSecretError
+from .errors import InvalidSecretError, SignatureError
 
 __all__ = [
     "IMPLEMENTATION",
@@ -53,6 +54,10 @@ cdef extern from "Python.h":
     bint PyFloat_CheckExact(object o)
     bint PyBool_Check(object o)
     bint PyDict_CheckExact(object o)
+    bint PyBytes_CheckExact(object o)
+    PyObject *PyDict_GetItemWithError(object d, object k)
+    PyObject *PyErr_Occurred()
+    Py_ssize_t PyTuple_GET_SIZE(object o)
     bint PyList_CheckExact(object o)
     bint PyTuple_CheckExact(object o)
     bint PyBytes_Check(object o)
@@ -109,12 +114,17 @@ cdef extern from "gf_core.h" nogil:
     ctypedef struct gf_stream:
         pass
 
-    ctypedef struct gf_msg_item:
-        const uint8_t *msg
-        const char *sig
+    ctypedef struct gf_hook_item:
+        const uint8_t *body
         size_t len
-        size_t sig_len
+        uint8_t has_sig
         uint8_t result
+        char sig[28]
+
+    ctypedef struct gf_tail_window:
+        int width
+        char low[15]
+        char high[15]
 
     ctypedef struct gf_window:
         int now_kind
@@ -133,6 +143,10 @@ cdef extern from "gf_core.h" nogil:
         GF_NUM_FLOAT
         GF_MAX_THREADS
         GF_MAX_TS_DIGITS
+        GF_HOOK_BAD_SIG
+        GF_HOOK_OK
+        GF_HOOK_STALE
+        GF_HOOK_UNDECIDED
 
     const char *GF_THREADS_NAME
     int64_t GF_NOW_INT_LIMIT
@@ -170,16 +184,26 @@ cdef extern from "gf_core.h" nogil:
                       size_t threads)
     gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n,
                                    size_t threads)
-    void gf_uid_stream_publish(gf_stream *st, size_t ready)
-    void gf_uid_stream_finish(gf_stream *st)
-    void gf_uid_stream_abort(gf_stream *st)
-    void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n,
-                      size_t threads)
+    gf_stream *gf_hooks_stream_start(const gf_hmac_key *key, gf_hook_item *items,
+                                     size_t n, size_t threads,
+                                     const gf_tail_window *w)
+    void gf_stream_publish(gf_stream *st, size_t ready)
+    void gf_stream_finish(gf_stream *st)
+    void gf_stream_abort(gf_stream *st)
     size_t gf_effective_threads(size_t n, size_t threads)
+    void gf_batch_hooks(const gf_hmac_key *key, gf_hook_item *items, size_t n,
+                        size_t threads, const gf_tail_window *w)
 
     int gf_parse_ts(const char *s, size_t n, int64_t *out)
     int gf_in_window(const gf_window *w, int64_t ts)
     double gf_time_now()
+
+
+cdef extern from "gf_hooks_py.h":
+    int gf_fill_hooks(PyObject **items, Py_ssize_t begin, Py_ssize_t end,
+                      Py_ssize_t n, object name, object lower, Py_ssize_t max_body,
+                      gf_hook_item *hooks, PyObject **objs)
+    void gf_hook_prefetch_objs(PyObject **objs, Py_ssize_t i, Py_ssize_t n)
 
 
 cdef extern from "gf_py.h":
@@ -229,6 +253,7 @@ cdef object _int_repr = int.__repr__
 include "_signing_c_helpers.pxi"
 include "_signing_c_signer.pxi"
 include "_signing_c_batch.pxi"
+include "_signing_c_webhooks.pxi"
 include "_signing_c_encoding.pxi"
 include "_signing_c_base_string.pxi"
 include "_signing_c_api.pxi"

@@ -135,7 +135,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
                                   mode, &w)
             if i >= stop:
                 if stream != NULL:
-                    gf_uid_stream_publish(stream, <size_t>i)
+                    gf_stream_publish(stream, <size_t>i)
                 if i >= n:
                     break
                 continue
@@ -164,7 +164,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
                                  <object>PyList_GET_ITEM(signatures, i - 1)):
                 first_bad = i - 1
             if stream != NULL:
-                gf_uid_stream_publish(stream, <size_t>i)
+                gf_stream_publish(stream, <size_t>i)
         if not fast:
             # Python arithmetic for the window (subclasses, huge integers): a second
             # pass,
@@ -194,7 +194,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
             raise AssertionError("encoding unexpectedly succeeded")  # pragma: no cover
         with nogil:
             if stream != NULL:
-                gf_uid_stream_finish(stream)
+                gf_stream_finish(stream)
                 stream = NULL
             else:
                 gf_batch_uid(&signer._key, items, <size_t>n, <size_t>threads)
@@ -202,7 +202,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
     finally:
         if stream != NULL:
             # an error: no helper may touch items after this returns
-            gf_uid_stream_abort(stream)
+            gf_stream_abort(stream)
         _give_items(items, items_cap)
         gf_arena_free(&arena)
 
@@ -243,9 +243,12 @@ cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data,
 
 cdef object _verify_hmacs(Signer signer, list messages, list signatures,
                           Py_ssize_t threads):
+    """The webhook batch without a window: gf_batch_hooks answers 1 (GF_HOOK_OK) for a
+    match and 0 otherwise."""
     cdef Py_ssize_t n = PyList_GET_SIZE(messages), i, size = 0
-    cdef gf_msg_item *items
-    cdef gf_msg_item *it
+    cdef gf_hook_item *items
+    cdef gf_hook_item *it
+    cdef gf_tail_window no_window
     cdef const char *sig
     cdef object message, copy
 
@@ -257,7 +260,8 @@ cdef object _verify_hmacs(Signer signer, list messages, list signatures,
             raise TypeError("messages must be bytes, not %s" % _type_name(message))
     if n == 0:
         return []
-    items = <gf_msg_item *>malloc(<size_t>n * sizeof(gf_msg_item))
+    no_window.width = 0
+    items = <gf_hook_item *>malloc(<size_t>n * sizeof(gf_hook_item))
     if items == NULL:
         raise MemoryError()
     try:
@@ -270,17 +274,15 @@ cdef object _verify_hmacs(Signer signer, list messages, list signatures,
                                                  PyByteArray_GET_SIZE(message))
                 messages[i] = copy
                 message = copy
-            it.msg = <const uint8_t *>PyBytes_AS_STRING(message)
+            it.body = <const uint8_t *>PyBytes_AS_STRING(message)
             it.len = <size_t>PyBytes_GET_SIZE(message)
             it.result = 0
-            if _sig_candidate(<object>PyList_GET_ITEM(signatures, i), &sig, &size):
-                it.sig = sig
-                it.sig_len = <size_t>size
-            else:
-                it.sig = NULL
-                it.sig_len = 0
+            it.has_sig = (_sig_candidate(<object>PyList_GET_ITEM(signatures, i), &sig, &size)
+                          and size == _SIG_LEN)
+            if it.has_sig:
+                memcpy(it.sig, sig, _SIG_LEN)
         with nogil:
-            gf_batch_msg(&signer._key, items, <size_t>n, <size_t>threads)
-        return _bool_list(&items[0].result, sizeof(gf_msg_item), n)
+            gf_batch_hooks(&signer._key, items, <size_t>n, <size_t>threads, &no_window)
+        return _bool_list(&items[0].result, sizeof(gf_hook_item), n)
     finally:
         free(items)

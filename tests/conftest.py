@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -37,3 +37,24 @@ def pure_kernels() -> ModuleType:
 def c_kernels() -> ModuleType:
     """The compiled kernels; fails if they should be present but are not."""
     return _load("cython")
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def webhook_kernels(request: pytest.FixtureRequest) -> SimpleNamespace:
+    """The webhook batch kernel, the Notification class it builds and its Signer: pure, then compiled."""
+    module = _load(request.param)
+    if request.param == "python":
+        from gigya_fast.webhooks import _batch_py, _notification_py
+
+        return SimpleNamespace(
+            name="python",
+            Signer=module.Signer,
+            verify_webhook_batch=_batch_py.verify_webhook_batch,
+            Notification=_notification_py.Notification,
+        )
+    return SimpleNamespace(
+        name="cython",
+        Signer=module.Signer,
+        verify_webhook_batch=module.verify_webhook_batch,
+        Notification=module.Notification,
+    )

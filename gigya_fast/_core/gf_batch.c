@@ -257,11 +257,6 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads)
     gf_share_leave(sh);
 }
 
-typedef struct {
-    const gf_hmac_key *key;
-    void *items;
-} gf_batch_ctx;
-
 static void gf_uid_check(const gf_batch_ctx *ctx, gf_uid_item *it, const uint8_t digest[GF_SHA1_DIGEST_SIZE])
 {
     char expected[GF_SIG_B64_LEN];
@@ -301,60 +296,19 @@ static void gf_uid_range(void *arg, size_t begin, size_t end)
     }
 }
 
-static void gf_msg_check(gf_msg_item *it, const uint8_t digest[GF_SHA1_DIGEST_SIZE])
-{
-    char expected[GF_SIG_B64_LEN];
-    gf_b64_encode_digest(digest, expected);
-    it->result = (uint8_t)gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, it->sig_len);
-}
-
-static void gf_msg_range(void *arg, size_t begin, size_t end)
-{
-    const gf_batch_ctx *ctx = (const gf_batch_ctx *)arg;
-    gf_msg_item *items = (gf_msg_item *)ctx->items;
-    gf_msg_item *pending = NULL; /* a message waiting for a partner */
-    uint8_t da[GF_SHA1_DIGEST_SIZE], db[GF_SHA1_DIGEST_SIZE];
-    size_t i;
-    for (i = begin; i < end; i++) {
-        gf_msg_item *it = &items[i];
-        it->result = 0;
-        if (it->sig == NULL || it->sig_len != GF_SIG_B64_LEN) {
-            continue; /* cannot match */
-        }
-        if (!pending) {
-            pending = it;
-            continue;
-        }
-        gf_hmac_x2(ctx->key, pending->msg, pending->len, it->msg, it->len, da, db);
-        gf_msg_check(pending, da);
-        gf_msg_check(it, db);
-        pending = NULL;
-    }
-    if (pending) {
-        gf_hmac(ctx->key, pending->msg, pending->len, da);
-        gf_msg_check(pending, da);
-    }
-}
-
 void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
 {
     gf_batch_ctx ctx;
     ctx.key = key;
     ctx.items = items;
+    ctx.extra = NULL;
     gf_parallel_for(gf_uid_range, &ctx, n, threads);
-}
-
-void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads)
-{
-    gf_batch_ctx ctx;
-    ctx.key = key;
-    ctx.items = items;
-    gf_parallel_for(gf_msg_range, &ctx, n, threads);
 }
 
 /* ---- streaming batches ---------------------------------------------------------------------- */
 
 struct gf_stream {
+    gf_range_fn fn;
     gf_batch_ctx ctx;
     size_t n;
     size_t chunk;
@@ -451,7 +405,7 @@ static void gf_stream_work(gf_stream *st, int wait)
         st->next = end;
         st->busy++;
         gf_stream_unlock(st);
-        gf_uid_range(&st->ctx, begin, end);
+        st->fn(&st->ctx, begin, end);
         gf_stream_lock(st);
         st->busy--;
         gf_stream_broadcast(st);
@@ -475,7 +429,7 @@ static void *gf_stream_helper(void *arg)
 }
 #endif
 
-gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+gf_stream *gf_stream_start(gf_range_fn fn, const gf_batch_ctx *ctx, size_t n, size_t threads)
 {
     gf_stream *st;
     size_t i, started = 0;
@@ -501,8 +455,8 @@ gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_
         return NULL;
     }
 #endif
-    st->ctx.key = key;
-    st->ctx.items = items;
+    st->fn = fn;
+    st->ctx = *ctx;
     st->n = n;
     st->chunk = GF_MIN_ITEMS_PER_THREAD;
     st->refs = 1;
@@ -527,7 +481,7 @@ gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_
     return st;
 }
 
-void gf_uid_stream_publish(gf_stream *st, size_t ready)
+void gf_stream_publish(gf_stream *st, size_t ready)
 {
     gf_stream_lock(st);
     if (ready > st->published) {
@@ -537,9 +491,9 @@ void gf_uid_stream_publish(gf_stream *st, size_t ready)
     gf_stream_unlock(st);
 }
 
-void gf_uid_stream_finish(gf_stream *st)
+void gf_stream_finish(gf_stream *st)
 {
-    gf_uid_stream_publish(st, st->n);
+    gf_stream_publish(st, st->n);
     gf_stream_lock(st);
     st->closed = 1;
     gf_stream_broadcast(st);
@@ -553,7 +507,7 @@ void gf_uid_stream_finish(gf_stream *st)
     gf_stream_leave(st);
 }
 
-void gf_uid_stream_abort(gf_stream *st)
+void gf_stream_abort(gf_stream *st)
 {
     gf_stream_lock(st);
     st->aborted = 1;
@@ -563,4 +517,13 @@ void gf_uid_stream_abort(gf_stream *st)
     }
     gf_stream_unlock(st);
     gf_stream_leave(st);
+}
+
+gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads)
+{
+    gf_batch_ctx ctx;
+    ctx.key = key;
+    ctx.items = items;
+    ctx.extra = NULL;
+    return gf_stream_start(gf_uid_range, &ctx, n, threads);
 }

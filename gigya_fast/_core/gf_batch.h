@@ -29,15 +29,6 @@ typedef struct {
     char sig[GF_SIG_B64_LEN];
 } gf_uid_item;
 
-/* One webhook-style check: HMAC over msg compared with sig. */
-typedef struct {
-    const uint8_t *msg;
-    const char *sig;      /* ASCII candidate, NULL when it cannot match */
-    size_t len;
-    size_t sig_len;
-    uint8_t result;
-} gf_msg_item;
-
 typedef void (*gf_range_fn)(void *ctx, size_t begin, size_t end);
 
 /* Run fn over [0, n) in contiguous chunks shared by the caller and up to threads - 1 helper
@@ -48,18 +39,29 @@ void gf_parallel_for(gf_range_fn fn, void *ctx, size_t n, size_t threads);
 /* The number of threads gf_parallel_for really uses for n items. */
 size_t gf_effective_threads(size_t n, size_t threads);
 
-/* A streaming batch: helper threads hash items as the caller publishes them, so the
+/* What a batch's range function gets: the key, the item array and one kind-specific
+ * pointer (NULL when unused). */
+typedef struct {
+    const gf_hmac_key *key;
+    void *items;
+    const void *extra;
+} gf_batch_ctx;
+
+/* A streaming batch: helper threads run fn over items as the caller publishes them, so the
  * caller's conversion (which needs the GIL) overlaps with the hashing (which does not).
- *   st = gf_uid_stream_start(key, items, n, threads)   -- NULL: no helpers, use gf_batch_uid
- *   gf_uid_stream_publish(st, k)                       -- items [0, k) are final
- *   gf_uid_stream_finish(st)   -- every item published; the caller helps, returns when done
- *   gf_uid_stream_abort(st)    -- stop early (an error): returns once no helper is busy
- * finish and abort free st; after either returns no helper touches items again. */
+ *   st = gf_stream_start(fn, ctx, n, threads)  -- NULL: no helpers, run the batch directly
+ *   gf_stream_publish(st, k)                   -- items [0, k) are final
+ *   gf_stream_finish(st)   -- every item published; the caller helps, returns when done
+ *   gf_stream_abort(st)    -- stop early (an error): returns once no helper is busy
+ * ctx is copied. finish and abort free st; after either returns fn is not called again. */
 typedef struct gf_stream gf_stream;
+gf_stream *gf_stream_start(gf_range_fn fn, const gf_batch_ctx *ctx, size_t n, size_t threads);
+void gf_stream_publish(gf_stream *st, size_t ready);
+void gf_stream_finish(gf_stream *st);
+void gf_stream_abort(gf_stream *st);
+
+/* The streaming form of gf_batch_uid. */
 gf_stream *gf_uid_stream_start(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
-void gf_uid_stream_publish(gf_stream *st, size_t ready);
-void gf_uid_stream_finish(gf_stream *st);
-void gf_uid_stream_abort(gf_stream *st);
 
 /* base64(HMAC-SHA1(key, msg)) == sig, in constant time for equal lengths. */
 int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, const char *sig,
@@ -70,7 +72,6 @@ int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, 
                               size_t nparts, const char *sig, size_t sig_len);
 
 void gf_batch_uid(const gf_hmac_key *key, gf_uid_item *items, size_t n, size_t threads);
-void gf_batch_msg(const gf_hmac_key *key, gf_msg_item *items, size_t n, size_t threads);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include "gf_hmac.h"
 #include "gf_codec.h"
 #include "gf_batch.h"
+#include "gf_hooks.h"
 #include "gf_window.h"
 
 #if defined(_WIN32)

@@ -1,10 +1,11 @@
 """The batch paths of ``WebhookVerifier.verify_many``.
 
-Both run every HMAC in one ``Signer.verify_hmacs`` call. The general path
-reuses the single-notification steps item by item; the fast path covers the
-common HMAC-only case with the same checks inlined, and steps aside (returns
-None) as soon as an item is anything but a well-formed ``(bytes, dict)`` pair,
-so the two can never disagree.
+Both check every HMAC in one kernel call. The general path reuses the
+single-notification steps item by item around ``Signer.verify_hmacs``; the
+fast path hands the common HMAC-only case whole to the webhook batch kernel
+(``verify_webhook_batch``: compiled, or its pure twin), which steps aside
+(returns None) as soon as an item is anything but a well-formed
+``(bytes, dict)`` pair, so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import math
 from typing import TYPE_CHECKING, Any, Dict, List, Tuple, Union
 
 from ..errors import SignatureError
-from ._common import _E_HMAC, _E_STALE, _HMAC_LOWER, _OPENERS, HMAC_HEADER, Item, Number, _unpack
+from . import _kernels
+from ._common import HMAC_HEADER, Item, Number, _unpack
 from .notification import Notification
 
 if TYPE_CHECKING:
@@ -66,72 +68,22 @@ def verify_many_general(
 def verify_many_fast(
     verifier: WebhookVerifier, items: List[Item], threads: int, now: Number
 ) -> List[Union[Notification, SignatureError]] | None:
-    """HMAC-only happy path: the checks of _prepare/_finish done over whole lists.
+    """HMAC-only batches: one call into the webhook batch kernel (compiled or pure).
 
     Returns None (caller takes the general path) as soon as any item is not
     a (bytes, dict) pair with a str signature header and a body of
     acceptable size, so the outcome never differs from the general path.
     """
-    # One pass touching each item once: batches are usually far larger
-    # than the CPU caches, so extra passes cost memory traffic, not bytecode.
-    bodies: List[bytes] = []
-    heads: List[Dict[str, Any]] = []
-    sigs: List[str] = []
-    add_body, add_head, add_sig = bodies.append, heads.append, sigs.append
-    max_body = verifier._max_body
-    for item in items:
-        if type(item) is not tuple or len(item) != 2:
-            return None
-        body, headers = item
-        if type(body) is not bytes or type(headers) is not dict:
-            return None
-        sig = headers.get(HMAC_HEADER)
-        if type(sig) is not str:
-            if sig is not None:
-                return None
-            sig = headers.get(_HMAC_LOWER)
-            if type(sig) is not str:
-                return None
-        size = len(body)
-        if size > max_body or not size:
-            return None
-        add_body(body)
-        add_head(headers)
-        add_sig(sig.strip())
-    if not bodies:
-        return None
     assert verifier._signer is not None
-    verdicts = verifier._signer.verify_hmacs(bodies, sigs, threads=threads)
-    ctx = verifier._ctx_hmac
     tolerance = verifier._tolerance
-    if tolerance is None:
-        return [
-            Notification(body, headers, ctx) if ok else SignatureError(_E_HMAC)
-            for body, headers, ok in zip(bodies, heads, verdicts)
-        ]
-    # Replay window as integer bounds, compared on the timestamp's digits:
-    # equal-length digit strings order like the numbers they spell.
-    low, high = math.ceil(now - tolerance), math.floor(now + tolerance)
-    low_digits, high_digits = b"%d" % low, b"%d" % high
-    width = len(low_digits) if low > 0 and len(low_digits) == len(high_digits) else -1
-    results: List[Union[Notification, SignatureError]] = []
-    append = results.append
-    for body, headers, ok in zip(bodies, heads, verdicts):
-        if not ok:
-            append(SignatureError(_E_HMAC))
-            continue
-        # Inline form of body_timestamp() for compact bodies ending ,"timestamp":N}
-        j = body.rfind(b'"timestamp":', len(body) - 40)
-        if j > 0 and body[-1] == 125 and body[j - 1] in _OPENERS:
-            digits = body[j + 12 : -1]
-            if len(digits) == width and digits.isdigit():
-                if low_digits <= digits <= high_digits:
-                    append(Notification(body, headers, ctx))
-                else:
-                    append(SignatureError(_E_STALE))
-                continue
-        try:  # other body shapes: the general timestamp lookup; HMAC present and verified
-            append(verifier._finish(body, headers, HMAC_HEADER, True, None, now))
-        except SignatureError as exc:
-            append(exc)
-    return results
+    # the replay window as integer bounds: a whole-second timestamp t is inside
+    # [now - tolerance, now + tolerance] exactly when it is inside these
+    window = None if tolerance is None else (math.ceil(now - tolerance), math.floor(now + tolerance))
+
+    def finish(body: bytes, headers: Dict[str, Any]) -> Notification:
+        # HMAC present and verified; the general timestamp lookup
+        return verifier._finish(body, headers, HMAC_HEADER, True, None, now)
+
+    return _kernels.verify_webhook_batch(
+        verifier._signer, items, verifier._max_body, window, threads, verifier._ctx_hmac, finish
+    )

@@ -30,7 +30,6 @@ REQUIRE_POLICIES = ("hmac", "jwt", "both", "any")
 _VIA_HMAC: FrozenSet[str] = frozenset({"hmac"})
 _VIA_JWT: FrozenSet[str] = frozenset({"jwt"})
 _VIA_BOTH: FrozenSet[str] = frozenset({"hmac", "jwt"})
-_OPENERS = frozenset(b"{,")
 
 Number = Union[int, float]
 Item = Union[Tuple[Any, Any], Any]

@@ -1,10 +1,10 @@
 /* Stress harness for the C core's batch paths, without Python: builds a batch of UID and
- * message items, computes the answers single-threaded, then re-runs the batch many times with
+ * webhook items (HMAC + tail timestamp window), computes the answers single-threaded, then re-runs the batch many times with
  * 2..8 threads (plain and streaming forms) and checks every answer, then aborts streams
  * part-way and checks that unpublished items are never touched. Built and run under ThreadSanitizer and under
  * AddressSanitizer + UBSan by scripts/sanitize.sh --c-harness (CPython cannot host TSan).
  *
- * It uses the C core's internal batch API (gf_batch.h) and follows its changes.
+ * It uses the C core's internal batch API (gf_batch.h, gf_hooks.h) and follows its changes.
  *
  * Usage: batch_threads [rounds] [items] [portable]   (exit 0 when every round matched; a third
  * argument "portable" forces the portable SHA-1 instead of SHA-NI) */
@@ -15,6 +15,7 @@
 #include "gf_batch.h"
 #include "gf_codec.h"
 #include "gf_hmac.h"
+#include "gf_hooks.h"
 #include "gf_sha1.h"
 
 static void make_sig(const gf_hmac_key *key, const char *msg, size_t len, char out[29])
@@ -32,10 +33,11 @@ int main(int argc, char **argv)
     static const uint8_t secret[] = "hardening secret \x00\xff";
     gf_hmac_key key;
     gf_uid_item *uids = calloc(n, sizeof(*uids));
-    gf_msg_item *msgs = calloc(n, sizeof(*msgs));
+    gf_hook_item *msgs = calloc(n, sizeof(*msgs));
+    gf_tail_window window;
     char *arena = calloc(n, 32); /* "1700000000_user-<i>" messages, 32 bytes apart */
     char (*sigs)[29] = calloc(n, sizeof(*sigs));
-    char (*msg_text)[64] = calloc(n, sizeof(*msg_text));
+    char (*msg_text)[96] = calloc(n, sizeof(*msg_text));
     char (*msg_sigs)[29] = calloc(n, sizeof(*msg_sigs));
     uint8_t *expected_uid = calloc(n, 1), *expected_msg = calloc(n, 1);
     size_t i, r, failures = 0, positives = 0, streamed = 0, aborted = 0;
@@ -59,23 +61,28 @@ int main(int argc, char **argv)
         uids[i].result = 0;
         memcpy(uids[i].sig, sigs[i], GF_SIG_B64_LEN);
 
-        len = snprintf(msg_text[i], sizeof(msg_text[i]), "{\"event\":%zu,\"pad\":\"%.*s\"}", i, (int)(i % 20),
-                       "xxxxxxxxxxxxxxxxxxxx");
+        /* timestamps inside the window, outside it, and a tail the C rule leaves undecided */
+        len = snprintf(msg_text[i], sizeof(msg_text[i]), "{\"event\":%zu,\"pad\":\"%.*s\",\"timestamp\":%s}", i,
+                       (int)(i % 20), "xxxxxxxxxxxxxxxxxxxx",
+                       i % 5 == 1 ? "1699999000" : i % 5 == 2 ? " 1700000000" : "1700000000");
         make_sig(&key, msg_text[i], (size_t)len, msg_sigs[i]);
         if (i % 4 == 0) {
             msg_sigs[i][0] = msg_sigs[i][0] == 'A' ? 'B' : 'A';
         }
-        msgs[i].msg = (const uint8_t *)msg_text[i];
+        msgs[i].body = (const uint8_t *)msg_text[i];
         msgs[i].len = (size_t)len;
-        msgs[i].sig = msg_sigs[i];
-        msgs[i].sig_len = 28;
+        msgs[i].has_sig = i % 11 != 0;
+        memcpy(msgs[i].sig, msg_sigs[i], GF_SIG_B64_LEN);
     }
+    window.width = 10;
+    memcpy(window.low, "1699999700", 10);
+    memcpy(window.high, "1700000300", 10);
     gf_batch_uid(&key, uids, n, 1);
-    gf_batch_msg(&key, msgs, n, 1);
+    gf_batch_hooks(&key, msgs, n, 1, &window);
     for (i = 0; i < n; i++) {
         expected_uid[i] = uids[i].result;
         expected_msg[i] = msgs[i].result;
-        positives += uids[i].result + msgs[i].result;
+        positives += uids[i].result + (msgs[i].result == GF_HOOK_OK);
     }
     for (r = 0; r < rounds; r++) {
         size_t threads = 2 + r % 7;
@@ -95,14 +102,28 @@ int main(int argc, char **argv)
             } else {
                 size_t k;
                 for (k = 0; k < n; k += 97 + r % 50) {
-                    gf_uid_stream_publish(st, k);
+                    gf_stream_publish(st, k);
                 }
-                gf_uid_stream_publish(st, n);
-                gf_uid_stream_finish(st);
+                gf_stream_publish(st, n);
+                gf_stream_finish(st);
                 streamed++;
             }
         }
-        gf_batch_msg(&key, msgs, n, threads);
+        if (r % 2 == 0) {
+            gf_batch_hooks(&key, msgs, n, threads, &window);
+        } else {
+            gf_stream *st = gf_hooks_stream_start(&key, msgs, n, threads, &window);
+            if (st == NULL) {
+                gf_batch_hooks(&key, msgs, n, threads, &window);
+            } else {
+                size_t k;
+                for (k = 0; k < n; k += 61 + r % 40) {
+                    gf_stream_publish(st, k);
+                }
+                gf_stream_finish(st);
+                streamed++;
+            }
+        }
         for (i = 0; i < n; i++) {
             if (uids[i].result != expected_uid[i] || msgs[i].result != expected_msg[i]) {
                 failures++;
@@ -122,8 +143,8 @@ int main(int argc, char **argv)
         if (st == NULL) {
             continue;
         }
-        gf_uid_stream_publish(st, half < n ? half : n);
-        gf_uid_stream_abort(st);
+        gf_stream_publish(st, half < n ? half : n);
+        gf_stream_abort(st);
         aborted++;
         for (i = half; i < n; i++) {
             if (uids[i].check && uids[i].result != 0xAA) {

@@ -355,3 +355,25 @@ def test_stub_signatures_equal_pure(pure_kernels: ModuleType) -> None:
         assert _without_self(_stub_params(methods[method])) == _without_self(_signature_shape(pure)), method
     public_in_stub = {name for name in methods if not name.startswith("_")}
     assert public_in_stub == set(_public_methods(pure_kernels.Signer))
+
+
+# --- the webhook twins ----------------------------------------------------------
+
+
+@pytest.mark.c_extension
+def test_webhook_twins_match(c_kernels: ModuleType) -> None:
+    """The compiled webhook batch kernel and Notification have the pure twins' shapes, and the stub says so."""
+    from gigya_fast.webhooks import _batch_py, _notification_py
+
+    pure_batch, pure_note = _batch_py.verify_webhook_batch, _notification_py.Notification
+    assert _signature_shape(c_kernels.verify_webhook_batch) == _signature_shape(pure_batch)
+    assert _public_methods(c_kernels.Notification) == _public_methods(pure_note)
+    assert _signature_shape(c_kernels.Notification.create) == _signature_shape(pure_note.create)
+    defined = _stub_top_level(_stub_tree())
+    node = defined["verify_webhook_batch"]
+    assert isinstance(node, ast.FunctionDef) and _stub_params(node) == _signature_shape(pure_batch)
+    cls = defined["Notification"]
+    assert isinstance(cls, ast.ClassDef)
+    members = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+    members |= {n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+    assert {m for m in members if not m.startswith("_")} == set(_public_methods(pure_note))

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gigya_fast.errors import SignatureError
-from gigya_fast.webhooks import Notification, WebhookVerifier
+from gigya_fast.webhooks import Notification, WebhookVerifier, _batch_py, _kernels
 
 from ._webhook_support import HMAC_HEADER, NOW, OTHER_SECRET, SECRET, body, event, headers, sign
 
@@ -86,6 +86,18 @@ def test_order_and_isolation() -> None:
 def test_all_hmacs_in_one_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
     v = WebhookVerifier(SECRET)
     signer = v._signer
+    batches: List[int] = []
+    real_batch = _kernels.verify_webhook_batch
+
+    def spy_batch(signer: Any, items: Any, *args: Any) -> Any:
+        batches.append(len(items))
+        return real_batch(signer, items, *args)
+
+    monkeypatch.setattr(_kernels, "verify_webhook_batch", spy_batch)
+    items = [good(i) for i in range(50)]
+    assert all(isinstance(r, Notification) for r in v.verify_many(items, now=NOW))
+    assert batches == [50]  # the HMAC-only batch: one call into the batch kernel
+
     calls: List[int] = []
 
     class Spy:
@@ -94,12 +106,14 @@ def test_all_hmacs_in_one_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
             assert signer is not None
             return signer.verify_hmacs(messages, signatures, threads=threads)
 
+    # the general path (an item without a signature) around one verify_hmacs call;
+    # the pure batch kernel accepts any signer and steps aside before hashing
     monkeypatch.setattr(v, "_signer", Spy())
-    items = [good(i) for i in range(50)]
-    assert all(isinstance(r, Notification) for r in v.verify_many(items, now=NOW))
-    items.append((b"x", {}))  # forces the general path: still one call
-    v.verify_many(items, now=NOW)
-    assert calls == [50, 50]
+    monkeypatch.setattr(_kernels, "verify_webhook_batch", _batch_py.verify_webhook_batch)
+    items.append((b"x", {}))
+    results = v.verify_many(items, now=NOW)
+    assert calls == [50]
+    assert all(isinstance(r, Notification) for r in results[:50]) and isinstance(results[50], SignatureError)
 
 
 @pytest.mark.parametrize("threads", [1, 2, 4])

@@ -38,6 +38,8 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import atheris
 
+from gigya_fast.errors import SignatureError
+
 # The source tree, for a checkout without an installed gigya_fast (an installed one wins).
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
@@ -54,8 +56,9 @@ from tests.hardening._hostile import (  # noqa: E402 - needs the source tree on 
     outcome,
 )
 
-with atheris.instrument_imports(include=["gigya_fast._signing_py"]):
+with atheris.instrument_imports(include=["gigya_fast._signing_py", "gigya_fast.webhooks._batch_py"]):
     PURE_KERNELS = importlib.import_module("gigya_fast._signing_py")
+    PURE_WEBHOOK_BATCH = importlib.import_module("gigya_fast.webhooks._batch_py")
 
 Kernels = Any  # the two kernel modules (same names, no common static type)
 COMPILED: Kernels = None  # the compiled kernels, loaded by main()
@@ -75,7 +78,6 @@ def load_compiled(self_check: bool) -> None:
     except ImportError as exc:  # pragma: no cover - depends on the build
         sys.exit(f"the compiled kernels are not importable ({exc}); build them first: pip install -e .")
     COMPILED = _signing_c
-
 
 
 SECRETS = [
@@ -474,6 +476,77 @@ def target_batch(data: bytes) -> None:
     )
 
 
+_TAILS = [b',"timestamp":%d}', b'{"timestamp":%d}', b',"timestamp": %d}', b',"timestamp":%d }', b'"timestamp":%d}']
+_SPACES = ["", " ", "\t", "\r\n", "\x1c", "\x1f", "\x0b", "\xa0", "\u3000", "\u2028", "\x85", "\u200b"]
+
+
+def _webhook_item(g: Gen, secret: Any, now: int) -> Any:
+    """A (body, headers) pair as the webhook batch kernel sees it, sometimes hostile."""
+    ts = now + g.n(-400, 400) if g.n(0, 3) else g.integer()
+    body = bytes(g.fdp.ConsumeBytes(g.n(0, 48))) + g.pick(_TAILS) % (ts if isinstance(ts, int) else 0)
+    if g.n(0, 9) == 0:
+        body = bytes(g.fdp.ConsumeBytes(g.n(0, 80)))
+    sig = _mac(secret, body) or "AAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    sig = g.signature(sig)
+    if isinstance(sig, str) and g.n(0, 4):
+        sig = g.pick(_SPACES) + sig + g.pick(_SPACES)
+    name = g.pick(
+        ["X-Gigya-Sig-Hmac-Sha1", "x-gigya-sig-hmac-sha1", "X-GIGYA-SIG-HMAC-SHA1", StrSub("X-Gigya-Sig-Hmac-Sha1")]
+    )
+    headers: Any = {"Content-Type": "application/json", name: sig}
+    if g.n(0, 11) == 0:
+        headers = g.pick([DictSub(headers), HostileMapping(headers, 1), [(name, sig)], {"X-Gigya-Sig-Hmac-Sha1": None}])
+    if g.n(0, 11) == 0:
+        return g.pick(
+            [
+                (body,),
+                (body, headers, 1),
+                [body, headers],
+                (bytearray(body), headers),
+                (body.decode("latin-1"), headers),
+            ]
+        )
+    return (body, headers)
+
+
+def _webhook_outcome(results: Any) -> Any:
+    if results is None:
+        return None
+    return [
+        ("error", type(r).__name__, str(r))
+        if isinstance(r, Exception)
+        else ("finished", r[1])
+        if isinstance(r, tuple)
+        else ("notification", r.body, id(r.headers), sorted(r.verified_by))
+        for r in results
+    ]
+
+
+def _finish(body: bytes, headers: Any) -> Any:
+    if b"reject" in body:
+        raise SignatureError("rejected")
+    return ("finished", body)
+
+
+def target_webhooks(data: bytes) -> None:
+    """The webhook batch kernel (verify_webhook_batch) over hostile items, windows and threads."""
+    g = Gen(data)
+    secret = g.pick(SECRETS)
+    now = 1_700_000_000
+    items = [_webhook_item(g, secret, now) for _ in range(g.n(0, 10))] * g.pick([1, 1, 1, 60])
+    window = g.pick([None, (now - 300, now + 300), (now, now), (g.integer(), g.integer()), (-1, 5), (999, 10**10)])
+    max_body = g.pick([1 << 20, 64, 1])
+    threads = g.n(1, 4)
+    ctx = (frozenset({"hmac"}), None)
+    show = lambda: repr((secret, items[:10], len(items), window, max_body, threads))  # noqa: E731
+
+    def run(k: Kernels) -> Any:
+        batch = PURE_WEBHOOK_BATCH.verify_webhook_batch if k is PURE_KERNELS else k.verify_webhook_batch
+        return _webhook_outcome(batch(k.Signer(secret), items, max_body, window, threads, ctx, _finish))
+
+    RECORDER.check("webhooks", "verify_webhook_batch", run, show)
+
+
 def _mac(secret: Any, message: Any) -> Any:
     try:
         return PURE_KERNELS.Signer(secret).sign_bytes(message)
@@ -486,6 +559,7 @@ TARGETS: Dict[str, Callable[[bytes], None]] = {
     "base_string": target_base_string,
     "signatures": target_signatures,
     "batch": target_batch,
+    "webhooks": target_webhooks,
 }
 
 

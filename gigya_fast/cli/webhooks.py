@@ -3,7 +3,8 @@
 Input: JSON lines ``{"headers": {...}, "body": "<raw body text>"}`` (or
 ``"body_b64"`` for bodies that are not UTF-8); ``-`` reads stdin. The secret
 comes from an environment variable (``--secret-env``, default
-``GIGYA_SECRET``), never from the command line. With ``--jwks FILE --api-key KEY``
+``GIGYA_SECRET``), never from the command line; several secrets separated by
+commas are all accepted (a secret being rotated). With ``--jwks FILE --api-key KEY``
 the ``X-Gigya-Sig-JWT`` header is verified too (``--now`` verifies as of the
 recording's time: a webhook JWT expires 60 s after it was sent). Prints a summary (valid,
 invalid by reason, duplicate events); ``--format jsonl`` also writes one
@@ -42,7 +43,10 @@ def register(subparsers: Any) -> None:
     verify = actions.add_parser("verify", help="verify a JSON-lines file of recorded notifications", allow_abbrev=False)
     verify.add_argument("file", metavar="FILE", help='JSON lines {"headers": {...}, "body": "..."}; - for stdin')
     verify.add_argument(
-        "--secret-env", default="GIGYA_SECRET", metavar="VAR", help="environment variable holding the base64 secret"
+        "--secret-env",
+        default="GIGYA_SECRET",
+        metavar="VAR",
+        help="environment variable holding the base64 secret (or several, comma-separated)",
     )
     verify.add_argument("--threads", type=int, default=1, metavar="N", help="threads for the HMAC kernel")
     verify.add_argument(
@@ -203,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "webhooks_command", None) != "verify":
         args.webhooks_parser.print_help()
         return 2
-    secret = os.environ.get(args.secret_env) or None
+    secrets = [part.strip() for part in os.environ.get(args.secret_env, "").split(",") if part.strip()]
+    secret = secrets or None
     if secret is None and not args.jwks:
         sys.stderr.write(f"gigya-fast: environment variable {args.secret_env} is not set\n")
         return 2

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Tuple, Union
 
 from ..errors import SignatureError
 from . import _kernels
-from ._common import HMAC_HEADER, Item, Number, _unpack
+from ._common import _E_HMAC, HMAC_HEADER, Item, Number, _unpack
 from .notification import Notification
 
 if TYPE_CHECKING:
@@ -50,9 +50,7 @@ def verify_many_general(
         if sig is not None:
             bodies.append(raw)
             sigs.append(sig)
-    verdicts = iter(
-        verifier._signer.verify_hmacs(bodies, sigs, threads=threads) if verifier._signer is not None else ()
-    )
+    verdicts = iter(verifier._hmacs_match(bodies, sigs, threads) if verifier._signers else ())
     for i, entry in enumerate(prepared):
         if entry is None:
             continue
@@ -74,7 +72,6 @@ def verify_many_fast(
     a (bytes, dict) pair with a str signature header and a body of
     acceptable size, so the outcome never differs from the general path.
     """
-    assert verifier._signer is not None
     tolerance = verifier._tolerance
     # the replay window as integer bounds: a whole-second timestamp t is inside
     # [now - tolerance, now + tolerance] exactly when it is inside these
@@ -84,6 +81,22 @@ def verify_many_fast(
         # HMAC present and verified; the general timestamp lookup
         return verifier._finish(body, headers, HMAC_HEADER, True, None, now)
 
-    return _kernels.verify_webhook_batch(
-        verifier._signer, items, verifier._max_body, window, threads, verifier._ctx_hmac, finish
-    )
+    def run(signer: Any, batch: List[Item]) -> List[Union[Notification, SignatureError]] | None:
+        return _kernels.verify_webhook_batch(
+            signer, batch, verifier._max_body, window, threads, verifier._ctx_hmac, finish
+        )
+
+    results = run(verifier._signers[0], items)
+    # several secrets (rotation): each next one checks the items whose HMAC none matched yet
+    for signer in verifier._signers[1:]:
+        if results is None:
+            break
+        retry = [i for i, r in enumerate(results) if type(r) is SignatureError and str(r) == _E_HMAC]
+        if not retry:
+            break
+        again = run(signer, [items[i] for i in retry])
+        if again is None:  # header objects that answer differently the second time
+            return None
+        for i, result in zip(retry, again):
+            results[i] = result
+    return results

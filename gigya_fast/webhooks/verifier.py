@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import logging
 import time
-from typing import Any, FrozenSet, Iterable, List, Mapping, Tuple, Union
+from typing import Any, FrozenSet, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from .._signing import Signer
 from ..errors import ConfigurationError, InvalidTokenError, SignatureError
@@ -60,6 +60,18 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
+def _signers_for(secret: str | Sequence[str] | None) -> Tuple[Signer, ...]:
+    if secret is None:
+        return ()
+    if isinstance(secret, (str, bytes)):
+        return (Signer(secret),)  # a wrong type (bytes...) gets Signer's own error
+    if not isinstance(secret, Sequence):
+        raise TypeError(f"secret must be a str or a sequence of str, not {type(secret).__name__}")
+    if not secret:
+        raise ConfigurationError("secret: an empty sequence of secrets")
+    return tuple(Signer(one) for one in secret)
+
+
 def _sub_matches(sub: object, body: bytes) -> bool:
     if not isinstance(sub, str) or not sub.isascii():
         return False
@@ -75,7 +87,9 @@ class WebhookVerifier:
     """Verifies CDC webhook notifications.
 
     :param secret: base64 secret for ``X-Gigya-Sig-Hmac-Sha1`` (partner secret
-        or the secret of the webhook's signing user key).
+        or the secret of the webhook's signing user key), or a sequence of them
+        while a secret is being rotated: a signature verifies when it matches
+        any of them (tried in order, so put the one most traffic uses first).
     :param api_key: the site's API key; required with *jwks* (``iss`` check).
     :param jwks: keys for ``X-Gigya-Sig-JWT``: a :class:`~gigya_fast.jwt.JWKSCache`,
         a JWKS document, a ``kid -> key`` mapping or callable.
@@ -97,7 +111,7 @@ class WebhookVerifier:
 
     def __init__(
         self,
-        secret: str | None = None,
+        secret: str | Sequence[str] | None = None,
         *,
         api_key: str | None = None,
         jwks: object = None,
@@ -107,7 +121,8 @@ class WebhookVerifier:
         leeway: Number = DEFAULT_LEEWAY,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self._signer: Signer | None = None if secret is None else Signer(secret)
+        self._signers = _signers_for(secret)
+        self._signer: Signer | None = self._signers[0] if self._signers else None
         if jwks is not None:
             if not api_key:
                 raise ConfigurationError("JWT verification (jwks) needs api_key for the issuer check")
@@ -158,7 +173,8 @@ class WebhookVerifier:
 
     def __repr__(self) -> str:
         checks = [name for name, on in (("hmac", self._signer), ("jwt", self._jwks)) if on is not None]
-        return f"<WebhookVerifier checks={checks} require={self._require!r} tolerance={self._tolerance}>"
+        secrets = f" secrets={len(self._signers)}" if len(self._signers) > 1 else ""
+        return f"<WebhookVerifier checks={checks}{secrets} require={self._require!r} tolerance={self._tolerance}>"
 
     @property
     def require(self) -> str:
@@ -273,11 +289,20 @@ class WebhookVerifier:
         body that is not bytes or headers that are not a mapping.
         """
         raw, sig, token = self._prepare(body, headers)
-        hmac_ok = False
-        if sig is not None:
-            assert self._signer is not None
-            hmac_ok = self._signer.verify_hmacs([raw], [sig])[0]
+        hmac_ok = sig is not None and self._hmacs_match([raw], [sig], 1)[0]
         return self._finish(raw, headers, sig, hmac_ok, token, now)
+
+    def _hmacs_match(self, bodies: List[bytes], sigs: List[str | None], threads: int) -> List[bool]:
+        """verify_hmacs with every secret: the first for all, each next one for the failures left."""
+        verdicts = self._signers[0].verify_hmacs(bodies, sigs, threads=threads) if bodies else []
+        for signer in self._signers[1:]:
+            retry = [i for i, ok in enumerate(verdicts) if not ok]
+            if not retry:
+                break
+            again = signer.verify_hmacs([bodies[i] for i in retry], [sigs[i] for i in retry], threads=threads)
+            for i, ok in zip(retry, again):
+                verdicts[i] = ok
+        return verdicts
 
     # --- batches --------------------------------------------------------------
 

@@ -108,7 +108,7 @@ def test_all_hmacs_in_one_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
 
     # the general path (an item without a signature) around one verify_hmacs call;
     # the pure batch kernel accepts any signer and steps aside before hashing
-    monkeypatch.setattr(v, "_signer", Spy())
+    monkeypatch.setattr(v, "_signers", (Spy(),))
     monkeypatch.setattr(_kernels, "verify_webhook_batch", _batch_py.verify_webhook_batch)
     items.append((b"x", {}))
     results = v.verify_many(items, now=NOW)

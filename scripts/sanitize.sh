@@ -112,9 +112,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:report_error_type=1:log_path=$WORK/repor
 export PYTHONMALLOC=malloc   # let ASan see every allocation
 export GIGYA_FAST_REQUIRE_EXTENSIONS=1
 
-echo "== pytest (kernels + hardening) under ASan/UBSan"
+echo "== pytest (kernels + hardening + the webhook batch kernel) under ASan/UBSan"
 (cd "$WORK/tests-run" && "$VPY" -c 'import gigya_fast, sys; print("IMPLEMENTATION =", gigya_fast.IMPLEMENTATION); sys.exit(gigya_fast.IMPLEMENTATION != "cython")' \
     && "$VPY" -m pytest -p no:cacheprovider -q tests/kernels tests/hardening \
+       tests/webhooks/test_webhook_batch_kernel.py tests/webhooks/test_webhook_notification_twins.py \
+       tests/webhooks/test_webhook_batch.py tests/webhooks/test_webhook_rotation.py \
        -k "not test_rss_stays_flat" "${PYTEST_EXTRA[@]}") \
     >"$WORK/pytest.log" 2>&1 || status=1
 tail -5 "$WORK/pytest.log"

@@ -312,12 +312,16 @@ class WebhookVerifier:
         """Verify many notifications; one result per item, in order.
 
         *items* are ``(body, headers)`` pairs or objects with ``.body`` and
-        ``.headers``. Every HMAC is checked in one call to the signing kernel
-        (``Signer.verify_hmacs``; the compiled kernel releases the GIL and
-        spreads the work over *threads*). A failing item yields its
-        ``SignatureError`` in its slot (wrong types too) and never affects
-        the others. The outcome is that of :meth:`verify` item by item, with
-        one clock reading (*now*, default ``time.time()``) for the whole batch.
+        ``.headers``. Every HMAC is checked in one kernel call: a batch of
+        ``(bytes, dict)`` pairs for an HMAC-only verifier goes whole to the
+        webhook batch kernel (compiled: items read in C, HMACs and the replay
+        window without the GIL, spread over *threads*); any other batch takes
+        the single-notification steps around ``Signer.verify_hmacs``. With
+        several secrets, each next one checks only the items no earlier one
+        matched. A failing item yields its ``SignatureError`` in its slot
+        (wrong types too) and never affects the others. The outcome is that of
+        :meth:`verify` item by item, with one clock reading (*now*, default
+        ``time.time()``) for the whole batch.
         """
         if isinstance(threads, bool) or not isinstance(threads, int):
             raise TypeError(f"threads must be int, not {type(threads).__name__}")

@@ -277,8 +277,10 @@ cdef object _verify_hmacs(Signer signer, list messages, list signatures,
             it.body = <const uint8_t *>PyBytes_AS_STRING(message)
             it.len = <size_t>PyBytes_GET_SIZE(message)
             it.result = 0
-            it.has_sig = (_sig_candidate(<object>PyList_GET_ITEM(signatures, i), &sig, &size)
-                          and size == _SIG_LEN)
+            it.has_sig = (
+                _sig_candidate(<object>PyList_GET_ITEM(signatures, i), &sig, &size)
+                and size == _SIG_LEN
+            )
             if it.has_sig:
                 memcpy(it.sig, sig, _SIG_LEN)
         with nogil:

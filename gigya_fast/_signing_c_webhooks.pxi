@@ -35,6 +35,10 @@ cdef class Notification:
 
     Built by :class:`~gigya_fast.webhooks.WebhookVerifier`; to make one
     yourself (tests), use :meth:`create`.
+
+    This compiled class is not tracked by the cyclic garbage collector (so
+    that big batches cost no collections): never make a notification
+    reachable from itself, e.g. by storing it in its own ``headers``.
     """
 
     # Not tracked by the cyclic GC (no_gc): verify_many builds one per notification, and
@@ -127,8 +131,8 @@ cdef class Notification:
         return _webhook_modules()[0].to_dict(self)
 
 
-def verify_webhook_batch(Signer signer, object items, Py_ssize_t max_body, object window,
-                         threads, object ctx, object finish):
+def verify_webhook_batch(Signer signer, object items, Py_ssize_t max_body,
+                         object window, threads, object ctx, object finish):
     """Verify an HMAC-only batch, or None when an item needs the general path.
 
     *window* is the replay window as integer bounds (None: no window);

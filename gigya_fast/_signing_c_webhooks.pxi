@@ -80,6 +80,9 @@ cdef class Notification:
 
     __hash__ = None
 
+    def __reduce__(self):
+        return _webhook_modules()[0].reduce(self)
+
     @property
     def data(self):
         """The whole parsed body."""

@@ -122,6 +122,19 @@ def equal(n: Any, other: Any) -> bool:
     return bool(n.body == other.body and n._ctx[0] == other._ctx[0])
 
 
+def reduce(n: Any) -> Tuple[Any, Tuple[Any, ...]]:
+    """The pickle form of *n*: its class, body, headers, context and what was parsed."""
+    return restore, (type(n), n.body, n.headers, n._ctx, n._data, n._timestamp, n._events, n._new_events)
+
+
+def restore(cls: Any, body: bytes, headers: Any, ctx: Ctx, data: Any, timestamp: Any, events: Any, new: Any) -> Any:
+    """Rebuild a pickled Notification (see :func:`reduce`)."""
+    notification = cls(body, headers, ctx)
+    notification._data, notification._timestamp = data, timestamp
+    notification._events, notification._new_events = events, new
+    return notification
+
+
 def create(
     cls: Any,
     body: bytes,
@@ -198,6 +211,9 @@ class Notification:
         return equal(self, other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return reduce(self)
 
     @property
     def data(self) -> Dict[str, Any]:

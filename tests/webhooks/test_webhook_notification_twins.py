@@ -101,8 +101,11 @@ def test_equality_hash_and_repr(webhook_kernels: SimpleNamespace) -> None:
 
 def test_pickle_round_trip(webhook_kernels: SimpleNamespace) -> None:
     n = make(webhook_kernels, body(nonce="p"), verified_by=["hmac"])
-    copy = pickle.loads(pickle.dumps(n))
-    assert type(copy) is type(n) and copy == n and copy.nonce == "p"
+    fresh = pickle.loads(pickle.dumps(n))
+    assert type(fresh) is type(n) and fresh == n and fresh.headers == n.headers and fresh.nonce == "p"
+    assert n.events and n.new_events  # parsed state travels too
+    parsed = pickle.loads(pickle.dumps(n))
+    assert parsed.events == n.events and parsed.new_events == n.new_events and parsed.data == n.data
 
 
 def test_verifier_builds_the_selected_class() -> None:

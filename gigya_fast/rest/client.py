@@ -20,7 +20,7 @@ from .config import build_auth, check_transport_security, choose_auth_mode
 from .envelope import read_response
 from .prepare import USER_AGENT, RequestBuilder, merge_params
 from .response import Response
-from .retry import DONE, FIX_CLOCK, REAUTH, REROUTE, RetryPolicy, RetryState, is_read_method
+from .retry import DONE, FIX_CLOCK, REAUTH, REROUTE, RetryPolicy, RetryState, is_read_method, parse_retry_after
 from .routing import Router, resolve_api_domain
 from .search import first_page_params, next_page_params
 from .tls import PemSource, build_ssl_context
@@ -52,6 +52,11 @@ class Client:
     *base_url*, one origin for every namespace (a gateway, a local server).
     HTTPS with certifi's CA bundle (or *ca_certs*), TLS 1.2+, hostname checks
     always on, also through *proxy_url* (CONNECT).
+
+    Retries (*retries*: a count or a :class:`RetryPolicy`) re-sign every
+    attempt; a retried answer with a ``Retry-After`` header is not retried
+    sooner than it asks, nor at all when that is past the policy's
+    ``max_elapsed``.
 
     Safe to share between threads. Use as a context manager or call
     :meth:`close`. ``repr`` never shows a secret.
@@ -271,12 +276,14 @@ class Client:
         while True:
             attempt += 1
             sent, permanent = True, False
+            retry_after: Optional[float] = None
             begin = time.perf_counter()
             outcome: Outcome
             try:
                 self._auth.prepare(self._fetch_token)
                 request = self._builder.prepare(method, params)
                 raw = self._transport.post(request.url, request.body, request.headers, limit, method=method)
+                retry_after = parse_retry_after(raw.headers.get("Retry-After"))
                 outcome = read_response(method, raw.status, raw.headers, raw.body, attempts=attempt)
             except SendError as failure:
                 outcome, sent, permanent = failure.error, failure.sent, failure.permanent
@@ -300,6 +307,7 @@ class Client:
                 permanent=permanent,
                 has_date=isinstance(outcome, Response) and bool(outcome.headers.get("Date")),
                 current_domain=self._router.api_domain,
+                retry_after=retry_after,
             )
             if debug:
                 suffix = "" if decision.action == DONE else " -> %s in %.3fs (%s)" % (

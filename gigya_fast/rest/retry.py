@@ -8,8 +8,11 @@ retry, or re-route (301001) and retry.
 
 from __future__ import annotations
 
+import email.utils
+import math
 import random
 import re
+import time
 from typing import Callable, FrozenSet, NamedTuple, Optional, Union
 
 from ..errors import ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
@@ -28,6 +31,7 @@ __all__ = [
     "RETRYABLE_CODES",
     "IDEMPOTENT_RETRY_CODES",
     "is_read_method",
+    "parse_retry_after",
 ]
 
 #: Codes retried with backoff for every method: the server did not do the work.
@@ -53,6 +57,27 @@ def is_read_method(method: str) -> bool:
     """True for methods that only read (``get*``, ``search``, ``is*``...): safe to resend after a timeout."""
     name = method.rsplit(".", 1)[-1]
     return _READ_METHOD.match(name) is not None
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date), or None.
+
+    None for a missing or unreadable value; a date in the past gives 0.
+    *now* (Unix seconds) replaces the clock for dates.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return float(int(text))
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:  # a date without a zone is not an HTTP date
+        return None
+    wait = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, wait) if math.isfinite(wait) else None
 
 
 class RetryPolicy:
@@ -151,10 +176,13 @@ class RetryState:
         self.reroutes = 0
         self._rand = rand
 
-    def _backoff(self, reason: str, elapsed: float) -> Decision:
+    def _backoff(self, reason: str, elapsed: float, retry_after: Optional[float] = None) -> Decision:
         if not self.enabled or self.retries >= self.policy.max_retries:
             return _STOP
         delay = self.policy.delay(self.retries + 1, self._rand)
+        if retry_after is not None and retry_after > delay:
+            # the server said when: never sooner; later than max_elapsed allows means give up now
+            delay, reason = retry_after, "%s, Retry-After %gs" % (reason, retry_after)
         if elapsed + delay > self.policy.max_elapsed:
             return _STOP
         self.retries += 1
@@ -169,12 +197,15 @@ class RetryState:
         permanent: bool = False,
         has_date: bool = True,
         current_domain: Optional[str] = None,
+        retry_after: Optional[float] = None,
     ) -> Decision:
         """The next step after *outcome* (a Response or an error).
 
         *sent*: the request may have reached the server (False for failures to
         connect). *permanent*: the failure cannot heal by itself (TLS errors).
         *has_date*: a 403002 answer carried a usable ``Date`` header.
+        *retry_after*: seconds from the answer's ``Retry-After`` header: a
+        backoff retry then waits at least that long.
         """
         if isinstance(outcome, Response):
             code = outcome.error_code
@@ -201,9 +232,9 @@ class RetryState:
                 self.reauthed = True
                 return Decision(REAUTH, 0.0, "access token refused: fetching a new one")
             if code in self.policy.retry_codes:
-                return self._backoff("errorCode %d" % code, elapsed)
+                return self._backoff("errorCode %d" % code, elapsed, retry_after)
             if code in self.policy.idempotent_codes and self.idempotent:
-                return self._backoff("errorCode %d" % code, elapsed)
+                return self._backoff("errorCode %d" % code, elapsed, retry_after)
             return _STOP
         if permanent:
             return _STOP
@@ -215,7 +246,7 @@ class RetryState:
             return _STOP
         if isinstance(outcome, MalformedResponseError):
             if outcome.http_status in _RETRY_HTTP_STATUSES:
-                return self._backoff("HTTP %s" % outcome.http_status, elapsed)
+                return self._backoff("HTTP %s" % outcome.http_status, elapsed, retry_after)
             if self.idempotent:
-                return self._backoff("malformed response", elapsed)
+                return self._backoff("malformed response", elapsed, retry_after)
         return _STOP

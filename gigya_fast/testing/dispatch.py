@@ -120,6 +120,13 @@ def dispatch(state: ServerState, request: Incoming) -> Outcome:
 
 
 def _apply_fault(state: ServerState, request: Incoming, fault: Fault, method: str, call_id: str) -> Outcome | None:
+    outcome = _fault_outcome(state, request, fault, method, call_id)
+    if outcome is not None and fault.retry_after is not None:
+        outcome.headers.append(("Retry-After", fault.retry_after))
+    return outcome
+
+
+def _fault_outcome(state: ServerState, request: Incoming, fault: Fault, method: str, call_id: str) -> Outcome | None:
     if fault.delay:
         time.sleep(fault.delay)
     if fault.drop:

@@ -32,6 +32,7 @@ class Fault:
     malformed: str | None = None
     api_domain: str | None = None
     http_status: int | None = None
+    retry_after: str | None = None
     fired: int = 0
 
     @property
@@ -61,6 +62,7 @@ class FaultPlan:
         malformed: str | None = None,
         api_domain: str | None = None,
         http_status: int | None = None,
+        retry_after: int | str | None = None,
     ) -> Fault:
         """Plan a fault for the next *times* calls of *method* and return it.
 
@@ -68,7 +70,8 @@ class FaultPlan:
         *api_domain*, default ``"us1.gigya.com"``); *delay*: sleep that many
         seconds first; *drop*: close the connection without an answer;
         *malformed*: answer a broken body (one of :data:`MALFORMED_KINDS`);
-        *http_status*: HTTP status of that answer (default 200).
+        *http_status*: HTTP status of that answer (default 200);
+        *retry_after*: a ``Retry-After`` header on it (seconds or an HTTP date).
         """
         if malformed is not None and malformed not in MALFORMED_KINDS:
             raise ValueError(f"malformed must be one of {sorted(MALFORMED_KINDS)}, not {malformed!r}")
@@ -80,7 +83,10 @@ class FaultPlan:
             raise ValueError("a fault needs error_code, delay, drop or malformed")
         if error_code is not None and error_code <= 0:
             raise ValueError("error_code must be a positive CDC error code")
-        fault = Fault(method, error_code, times, delay, drop, malformed, api_domain, http_status)
+        if isinstance(retry_after, int) and not isinstance(retry_after, bool) and retry_after < 0:
+            raise ValueError("retry_after must not be negative")
+        header = None if retry_after is None else str(retry_after)
+        fault = Fault(method, error_code, times, delay, drop, malformed, api_domain, http_status, header)
         with self._lock:
             self._faults.append(fault)
         logger.debug("fault planned: %r", fault)

@@ -8,12 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_small_run_reports_every_case() -> None:
+    script = REPO / "benchmarks" / "bench_webhooks.py"
+    if not script.exists():  # the wheel matrix runs a copy of tests/ only
+        pytest.skip("not a source checkout")
     proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "bench_webhooks.py"), "--count", "600", "--repeat", "1", "--json"],
+        [sys.executable, str(script), "--count", "600", "--repeat", "1", "--json"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -17,4 +17,9 @@ if TYPE_CHECKING or IMPLEMENTATION != "cython":
     from ._batch_py import verify_webhook_batch
     from ._notification_py import Notification
 else:
-    from .._signing_c import Notification, verify_webhook_batch
+    try:
+        from .._signing_c import Notification, verify_webhook_batch
+    except ImportError:  # pragma: no cover - an extension built from older sources
+        logger.warning("the compiled extension has no webhook batch kernel (stale build?); using pure Python")
+        from ._batch_py import verify_webhook_batch
+        from ._notification_py import Notification

@@ -157,3 +157,19 @@ def test_big_batch_sets_off_no_collections(webhook_kernels: SimpleNamespace) -> 
         assert count <= 1
     else:  # the pure twin's tracked objects: the GC runs every ~700 of them
         assert count >= 10
+
+
+def test_compiled_twins_are_selected_with_the_extension() -> None:
+    """A build whose extension lost the webhook kernel must fail here, not fall back quietly."""
+    from gigya_fast import IMPLEMENTATION
+    from gigya_fast.webhooks import _batch_py, _kernels, _notification_py
+
+    if IMPLEMENTATION == "cython":
+        from gigya_fast import _signing_c
+
+        selected: Any = _kernels.Notification  # typed as the pure class (the .pyi twin is distinct)
+        assert selected is _signing_c.Notification
+        assert _kernels.verify_webhook_batch is _signing_c.verify_webhook_batch
+    else:
+        assert _kernels.Notification is _notification_py.Notification
+        assert _kernels.verify_webhook_batch is _batch_py.verify_webhook_batch

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Tuple, Union
 
 from ..errors import SignatureError
 from . import _kernels
-from ._common import _E_HMAC, HMAC_HEADER, Item, Number, _unpack
+from ._common import _E_HMAC, HMAC_HEADER, Item, Number, _unpack, with_next_secrets
 from .notification import Notification
 
 if TYPE_CHECKING:
@@ -86,17 +86,10 @@ def verify_many_fast(
             signer, batch, verifier._max_body, window, threads, verifier._ctx_hmac, finish
         )
 
-    results = run(verifier._signers[0], items)
     # several secrets (rotation): each next one checks the items whose HMAC none matched yet
-    for signer in verifier._signers[1:]:
-        if results is None:
-            break
-        retry = [i for i, r in enumerate(results) if type(r) is SignatureError and str(r) == _E_HMAC]
-        if not retry:
-            break
-        again = run(signer, [items[i] for i in retry])
-        if again is None:  # header objects that answer differently the second time
-            return None
-        for i, result in zip(retry, again):
-            results[i] = result
-    return results
+    return with_next_secrets(
+        verifier._signers,
+        run(verifier._signers[0], items),
+        lambda result: type(result) is SignatureError and str(result) == _E_HMAC,
+        lambda signer, retry: run(signer, [items[i] for i in retry]),
+    )

@@ -4,7 +4,7 @@ defaults, fixed error messages and input helpers."""
 from __future__ import annotations
 
 import logging
-from typing import Any, FrozenSet, Tuple, Union
+from typing import Any, Callable, FrozenSet, List, Sequence, Tuple, TypeVar, Union
 
 __all__ = [
     "HMAC_HEADER",
@@ -32,6 +32,7 @@ _VIA_JWT: FrozenSet[str] = frozenset({"jwt"})
 _VIA_BOTH: FrozenSet[str] = frozenset({"hmac", "jwt"})
 
 Number = Union[int, float]
+R = TypeVar("R")
 Item = Union[Tuple[Any, Any], Any]
 
 # Fixed messages: callers group failures by them and they never carry input.
@@ -87,3 +88,26 @@ def _unpack(item: object) -> Tuple[object, object]:
         return item.body, item.headers  # type: ignore[attr-defined]
     except AttributeError:
         raise TypeError("items must be (body, headers) pairs or have .body and .headers") from None
+
+
+def with_next_secrets(
+    signers: Sequence[Any],
+    results: List[R] | None,
+    failed: Callable[[R], bool],
+    recheck: Callable[[Any, List[int]], List[R] | None],
+) -> List[R] | None:
+    """Key rotation: *results* came from the first secret; each next signer rechecks
+    (``recheck(signer, indices)``) only the results that still *failed*. None when
+    *results* or a recheck is None (the caller's general path takes over)."""
+    for signer in signers[1:]:
+        if results is None:
+            return None
+        retry = [i for i, result in enumerate(results) if failed(result)]
+        if not retry:
+            break
+        again = recheck(signer, retry)
+        if again is None:
+            return None
+        for i, result in zip(retry, again):
+            results[i] = result
+    return results

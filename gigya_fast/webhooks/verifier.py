@@ -43,6 +43,7 @@ from ._common import (
     Number,
     _body_bytes,
     get_header,
+    with_next_secrets,
 )
 from .dedupe import DedupeStore, MemoryDedupeStore
 from .notification import Notification, body_timestamp, parse_body
@@ -294,15 +295,14 @@ class WebhookVerifier:
 
     def _hmacs_match(self, bodies: List[bytes], sigs: List[str | None], threads: int) -> List[bool]:
         """verify_hmacs with every secret: the first for all, each next one for the failures left."""
+
+        def recheck(signer: Signer, retry: List[int]) -> List[bool]:
+            return signer.verify_hmacs([bodies[i] for i in retry], [sigs[i] for i in retry], threads=threads)
+
         verdicts = self._signers[0].verify_hmacs(bodies, sigs, threads=threads) if bodies else []
-        for signer in self._signers[1:]:
-            retry = [i for i, ok in enumerate(verdicts) if not ok]
-            if not retry:
-                break
-            again = signer.verify_hmacs([bodies[i] for i in retry], [sigs[i] for i in retry], threads=threads)
-            for i, ok in zip(retry, again):
-                verdicts[i] = ok
-        return verdicts
+        checked = with_next_secrets(self._signers, verdicts, lambda ok: not ok, recheck)
+        assert checked is not None  # verify_hmacs always answers
+        return checked
 
     # --- batches --------------------------------------------------------------
 

@@ -20,8 +20,9 @@ What separates ``verify_many`` from the kernel alone is reading the items
 (tuples, dicts and header strings scattered over a batch much larger than the
 CPU caches: one memory access each) and building the results; with threads > 1
 the helpers hash while the caller is still reading items. ``--gc off`` is a
-diagnostic: with the compiled kernel it should change little, since no
-GC-tracked object is made per notification.
+diagnostic: with the compiled kernel it should change little, since the
+results (and the kernel's private copy of the item list) are kept out of the
+GC's lists.
 """
 
 from __future__ import annotations

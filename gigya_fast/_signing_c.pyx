@@ -10,7 +10,6 @@ str subclasses, URLs not seen before...) are handed to the pure module's helpers
 that both twins share one definition of the unusual cases.
 """
 
-cimport cython
 from libc.stdint cimport int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort
 from libc.math cimport isfinite
@@ -57,6 +56,8 @@ cdef extern from "Python.h":
     bint PyBytes_CheckExact(object o)
     PyObject *PyDict_GetItemWithError(object d, object k)
     PyObject *PyErr_Occurred()
+    void PyObject_GC_UnTrack(void *op)
+    void PyObject_GC_Track(void *op)
     Py_ssize_t PyTuple_GET_SIZE(object o)
     bint PyList_CheckExact(object o)
     bint PyTuple_CheckExact(object o)

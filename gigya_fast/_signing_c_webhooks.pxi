@@ -21,7 +21,6 @@ cdef object _webhook_modules():
     return _webhooks_py
 
 
-@cython.no_gc
 cdef class Notification:
     """A notification whose signature(s) verified.
 
@@ -36,15 +35,12 @@ cdef class Notification:
     Built by :class:`~gigya_fast.webhooks.WebhookVerifier`; to make one
     yourself (tests), use :meth:`create`.
 
-    This compiled class is not tracked by the cyclic garbage collector (so
-    that big batches cost no collections): never make a notification
-    reachable from itself, e.g. by storing it in its own ``headers``.
+    The notifications ``verify_many`` returns are not tracked by the cyclic
+    garbage collector (so that big batches cost no collections): never make
+    one of those reachable from itself, e.g. by storing it in its own
+    ``headers``. Those of :meth:`~WebhookVerifier.verify` are tracked as usual.
     """
 
-    # Not tracked by the cyclic GC (no_gc): verify_many builds one per notification, and
-    # 100k tracked objects would set off full collections over the caller's heap. The
-    # attributes are a body, a header mapping, a (checks, store) pair and data parsed
-    # from the body: they never point back to the notification.
     cdef public object body
     cdef public object headers
     cdef public object _ctx
@@ -156,6 +152,9 @@ def verify_webhook_batch(Signer signer, object items, Py_ssize_t max_body,
     # a private copy: header lookups may run Python code (str subclass keys), which must
     # not be able to change the list under us; it also keeps every body alive below
     snapshot = list(items)
+    # private and never part of a cycle: out of the GC's lists, the young collections
+    # that the results below set off do not walk its n items each time
+    PyObject_GC_UnTrack(<void *>snapshot)
     n = PyList_GET_SIZE(snapshot)
     if n == 0:
         return None
@@ -191,26 +190,37 @@ def verify_webhook_batch(Signer signer, object items, Py_ssize_t max_body,
                 stream = NULL
             else:
                 gf_batch_hooks(&signer._key, hooks, <size_t>n, <size_t>nthreads, &w)
-        results = []
-        for i in range(n):
-            gf_hook_prefetch_objs(objs, i, n)
-            verdict = hooks[i].result
-            if verdict == GF_HOOK_OK:
-                note = Notification.__new__(Notification)
-                note.body = <object>objs[2 * i]
-                note.headers = <object>objs[2 * i + 1]
-                note._ctx = ctx
-                result = note
-            elif verdict == GF_HOOK_BAD_SIG:
-                result = SignatureError(batch_py._E_HMAC)
-            elif verdict == GF_HOOK_STALE:
-                result = SignatureError(batch_py._E_STALE)
-            else:
-                try:
-                    result = finish(<object>objs[2 * i], <object>objs[2 * i + 1])
-                except SignatureError as exc:
-                    result = exc
-            results.append(result)
+        # The list stays out of the GC's lists while it fills: the allocations below
+        # set off young collections, and each would walk every result so far.
+        results = PyList_New(n)
+        PyObject_GC_UnTrack(<void *>results)
+        try:
+            for i in range(n):
+                gf_hook_prefetch_objs(objs, i, n)
+                verdict = hooks[i].result
+                if verdict == GF_HOOK_OK:
+                    note = Notification.__new__(Notification)
+                    # tracked, 100k results would set off full collections over the
+                    # caller's heap; what they hold (a body, a header dict, a (checks,
+                    # store) pair) does not point back to them
+                    PyObject_GC_UnTrack(<void *>note)
+                    note.body = <object>objs[2 * i]
+                    note.headers = <object>objs[2 * i + 1]
+                    note._ctx = ctx
+                    result = note
+                elif verdict == GF_HOOK_BAD_SIG:
+                    result = SignatureError(batch_py._E_HMAC)
+                elif verdict == GF_HOOK_STALE:
+                    result = SignatureError(batch_py._E_STALE)
+                else:
+                    try:
+                        result = finish(<object>objs[2 * i], <object>objs[2 * i + 1])
+                    except SignatureError as exc:
+                        result = exc
+                Py_INCREF(result)
+                PyList_SET_ITEM(results, i, result)
+        finally:
+            PyObject_GC_Track(<void *>results)
         return results
     finally:
         if stream != NULL:

@@ -3,9 +3,10 @@
 Both classes keep the same seven attributes (``None`` meaning "not computed
 yet") and delegate everything beyond attribute access to the functions of this
 module, so the lazy parsing, deduplication and summaries are defined once. The
-compiled class exists for batches: it is not tracked by CPython's cyclic GC,
-so building 100k of them in ``verify_many`` never sets off collections over
-the caller's heap.
+compiled class exists for batches: the compiled batch kernel builds its
+results in C and leaves them untracked by CPython's cyclic GC, so building
+100k of them in ``verify_many`` never sets off collections over the caller's
+heap.
 """
 
 from __future__ import annotations

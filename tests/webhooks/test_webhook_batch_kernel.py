@@ -325,3 +325,23 @@ def test_twins_agree(c_kernels: Any, kinds: List[Tuple[str, int]], repeat: int, 
 def test_window_edges(webhook_kernels: SimpleNamespace, window: Tuple[int, int], inside: bool) -> None:
     (result,) = run(webhook_kernels, [item()], window=window)
     assert (type(result) is webhook_kernels.Notification) is inside
+
+
+def test_collections_while_results_are_built(webhook_kernels: SimpleNamespace) -> None:
+    """A collection set off inside finish() (the results list is half built) changes nothing."""
+    import gc
+
+    items = [item(i, compact=i % 50 != 0) for i in range(2000)]
+
+    def finish(raw: bytes, hdrs: Dict[str, Any]) -> Any:
+        gc.collect()
+        return ("finished", raw)
+
+    k = webhook_kernels
+    results = k.verify_webhook_batch(k.Signer(SECRET), items, 1 << 20, WINDOW, 2, CTX, finish)
+    gc.collect()
+    for (raw, hdrs), result in zip(items, results):
+        if raw.startswith(b'{"events":[') and b"\n" not in raw:
+            assert type(result) is k.Notification and result.body is raw and result.headers is hdrs
+        else:
+            assert result == ("finished", raw)

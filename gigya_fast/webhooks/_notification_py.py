@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Mapping, Tuple, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Mapping, Tuple, Union
 
 from ._body import Event, body_timestamp, make_event, malformed, parse_body, timestamp_field
 
@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 
 Number = Union[int, float]
 Ctx = Tuple[FrozenSet[str], "DedupeStore | None"]
-N = TypeVar("N")
 
 # Striped locks guarding the first computation of new_events (a per-instance
 # lock would make every Notification more expensive to build).

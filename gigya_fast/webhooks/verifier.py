@@ -123,7 +123,6 @@ class WebhookVerifier:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self._signers = _signers_for(secret)
-        self._signer: Signer | None = self._signers[0] if self._signers else None
         if jwks is not None:
             if not api_key:
                 raise ConfigurationError("JWT verification (jwks) needs api_key for the issuer check")
@@ -133,7 +132,7 @@ class WebhookVerifier:
         self._jwks = jwks
         self._api_key = api_key
         self._issuer = issuer_for(api_key) if api_key else None
-        has_hmac, has_jwt = self._signer is not None, jwks is not None
+        has_hmac, has_jwt = bool(self._signers), jwks is not None
         if require is None:
             if not (has_hmac or has_jwt):
                 raise ConfigurationError("WebhookVerifier needs a secret, jwks (with api_key), or both")
@@ -173,7 +172,7 @@ class WebhookVerifier:
         self._ctx_both = (_VIA_BOTH, self._dedupe)
 
     def __repr__(self) -> str:
-        checks = [name for name, on in (("hmac", self._signer), ("jwt", self._jwks)) if on is not None]
+        checks = sorted(self.checks)
         secrets = f" secrets={len(self._signers)}" if len(self._signers) > 1 else ""
         return f"<WebhookVerifier checks={checks}{secrets} require={self._require!r} tolerance={self._tolerance}>"
 
@@ -185,7 +184,7 @@ class WebhookVerifier:
     @property
     def checks(self) -> FrozenSet[str]:
         """The configured checks: ``"hmac"`` (a secret), ``"jwt"`` (jwks + api_key) or both."""
-        return frozenset(name for name, on in (("hmac", self._signer), ("jwt", self._jwks)) if on is not None)
+        return frozenset(name for name, on in (("hmac", bool(self._signers)), ("jwt", self._jwks is not None)) if on)
 
     @property
     def max_body_bytes(self) -> int:
@@ -210,7 +209,7 @@ class WebhookVerifier:
             raise SignatureError(_E_TOO_BIG)
         if not raw:
             raise SignatureError(_E_EMPTY)
-        sig = get_header(headers, HMAC_HEADER) if self._signer is not None else None
+        sig = get_header(headers, HMAC_HEADER) if self._signers else None
         token = get_header(headers, JWT_HEADER) if self._jwks is not None else None
         if sig is not None:
             sig = sig.strip()

@@ -85,7 +85,7 @@ def test_order_and_isolation() -> None:
 
 def test_all_hmacs_in_one_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
     v = WebhookVerifier(SECRET)
-    signer = v._signer
+    signer = v._signers[0]
     batches: List[int] = []
     real_batch = _kernels.verify_webhook_batch
 

@@ -55,3 +55,14 @@ def headers(raw: bytes, secret: str = SECRET, name: str = HMAC_HEADER, **extra: 
     result = {"Content-Type": "application/json", name: sign(raw, secret)}
     result.update(extra)
     return result
+
+
+class RaisingKey(str):
+    """A header name that collides with the HMAC header's hash and raises when compared:
+    a dict lookup of that header then runs Python code that fails."""
+
+    def __hash__(self) -> int:
+        return hash(HMAC_HEADER)
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("key comparison failed")

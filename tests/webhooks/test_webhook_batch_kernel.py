@@ -16,7 +16,7 @@ from gigya_fast.errors import SignatureError
 from gigya_fast.webhooks import _batch_py
 from gigya_fast.webhooks._body import body_timestamp
 
-from ._webhook_support import HMAC_HEADER, NOW, OTHER_SECRET, SECRET, body, event, headers, sign
+from ._webhook_support import HMAC_HEADER, NOW, OTHER_SECRET, SECRET, RaisingKey, body, event, headers, sign
 
 CTX = (frozenset({"hmac"}), None)
 WINDOW = (NOW - 300, NOW + 300)
@@ -43,16 +43,6 @@ def item(i: int = 0, **kwargs: Any) -> Tuple[bytes, Dict[str, str]]:
     kwargs.setdefault("nonce", f"n{i}")
     raw = body([event(f"e{i}")], **kwargs)
     return raw, headers(raw)
-
-
-class Key(str):
-    """A header name whose comparisons run Python code."""
-
-    def __hash__(self) -> int:
-        return hash(HMAC_HEADER)
-
-    def __eq__(self, other: object) -> bool:
-        raise RuntimeError("key comparison failed")
 
 
 def _str_sub_value() -> Tuple[bytes, Dict[str, Any]]:
@@ -90,7 +80,7 @@ def test_steps_aside(webhook_kernels: SimpleNamespace, kind: str, position: int)
 
 def test_lookup_errors_propagate_and_leave_nothing_behind(webhook_kernels: SimpleNamespace) -> None:
     items: List[Any] = [item(i) for i in range(1500)]
-    items[1200] = (items[1200][0], {Key("x"): "y"})
+    items[1200] = (items[1200][0], {RaisingKey("x"): "y"})
     with pytest.raises(RuntimeError, match="key comparison"):
         run(webhook_kernels, items, threads=2)
     items[1200] = item(1200)

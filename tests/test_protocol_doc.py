@@ -18,22 +18,13 @@ from typing import Callable, List, Tuple
 
 import pytest
 
+from tests.kernels.test_vectors import OAUTH_PARAMS, OAUTH_SECRET
+
 PROTOCOL_MD = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 
 pytestmark = pytest.mark.skipif(not PROTOCOL_MD.is_file(), reason="needs the source checkout's docs/")
 
 DOC_SECRET = "c2VjcmV0LWtleS1mb3ItZG9jcw=="
-OAUTH_SECRET = "dGVzdC1jb25zdW1lci1zZWNyZXQmdGVzdC10b2tlbi1zZWNyZXQ="
-OAUTH_PARAMS = {
-    "oauth_consumer_key": "test-consumer-secret",
-    "oauth_token": "test-token-secret",
-    "oauth_signature_method": "HMAC-SHA1",
-    "oauth_timestamp": "1191242096",
-    "oauth_nonce": "kllo9940pd9333jh",
-    "oauth_version": "1.0",
-    "file": "vacation.jpg",
-    "size": "original",
-}
 NOW = 1700000000
 CALL_URL = "https://accounts.eu1.gigya.com/accounts.getAccountInfo"
 CALL_PARAMS = {

@@ -10,6 +10,7 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from . import _install_check
 from ._signing import (
     IMPLEMENTATION,
     Signer,
@@ -35,6 +36,7 @@ from .errors import (
     InvalidRequestError,
     InvalidSecretError,
     MalformedResponseError,
+    NotFoundError,
     RateLimitError,
     RequestTimeoutError,
     ServerError,
@@ -47,6 +49,9 @@ if TYPE_CHECKING:
     from .webhooks import Notification, WebhookVerifier
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# Loud when an install without a C compiler silently gave the slow kernels.
+_install_check.warn_if_kernels_missing(IMPLEMENTATION)
 
 # Imported on first use, so that code needing only the kernels does not pay
 # for urllib3 and the client at import time.
@@ -95,6 +100,7 @@ __all__ = [
     "ConfigurationError",
     "APIError",
     "AuthenticationError",
+    "NotFoundError",
     "InvalidRequestError",
     "RateLimitError",
     "ServerError",

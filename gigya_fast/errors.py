@@ -16,6 +16,7 @@ __all__ = [
     "MissingDependencyError",
     "APIError",
     "AuthenticationError",
+    "NotFoundError",
     "InvalidRequestError",
     "RateLimitError",
     "ServerError",
@@ -136,8 +137,12 @@ class AuthenticationError(APIError, PermissionError):
     """403xxx: bad signature, expired request, permission denied, and the like."""
 
 
+class NotFoundError(APIError, LookupError):
+    """403047 (no account with that UID or login ID) and 404xxx: what was asked for does not exist."""
+
+
 class InvalidRequestError(APIError, ValueError):
-    """400xxx: missing or invalid parameters."""
+    """400xxx: missing or invalid parameters; 413xxx: a request or object too large."""
 
 
 class RateLimitError(APIError):
@@ -210,20 +215,32 @@ class UnknownKeyId(InvalidTokenError):
     """No public key with the token's ``kid``, even after a refetch."""
 
 
-_RATE_LIMIT_CODES = frozenset({403048, 409030})
+# The code -> class table (docs/protocol.md, "Error codes"): exact codes first,
+# then the code's family (its first three digits); 5xx families are ServerError,
+# anything else is a plain APIError.
+_CLASS_BY_CODE: Mapping[int, Type[APIError]] = {
+    301001: DataCenterError,
+    403047: NotFoundError,
+    403048: RateLimitError,
+    409030: RateLimitError,
+}
+_CLASS_BY_FAMILY: Mapping[int, Type[APIError]] = {
+    400: InvalidRequestError,
+    403: AuthenticationError,
+    404: NotFoundError,
+    413: InvalidRequestError,
+}
 
 
 def error_for_code(error_code: int) -> Type[APIError]:
     """Return the exception class for a CDC ``errorCode``."""
-    if error_code in _RATE_LIMIT_CODES:
-        return RateLimitError
-    if error_code == 301001:
-        return DataCenterError
+    exact = _CLASS_BY_CODE.get(error_code)
+    if exact is not None:
+        return exact
     family = error_code // 1000
-    if family == 403:
-        return AuthenticationError
-    if family == 400:
-        return InvalidRequestError
+    by_family = _CLASS_BY_FAMILY.get(family)
+    if by_family is not None:
+        return by_family
     if 500 <= family < 600:
         return ServerError
     return APIError

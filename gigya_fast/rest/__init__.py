@@ -18,8 +18,9 @@ Only :mod:`.tls`, :mod:`.transport` and :mod:`.client` do I/O.
 from __future__ import annotations
 
 from .auth import make_bearer_jwt
+from .base import DEFAULT_TIMEOUT
 from .batch import CallSpec
-from .client import DEFAULT_TIMEOUT, Client
+from .client import Client
 from .clock import Clock, new_nonce
 from .envelope import read_response
 from .prepare import PreparedRequest, RequestBuilder

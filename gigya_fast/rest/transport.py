@@ -8,9 +8,8 @@ is decided by :mod:`gigya_fast.rest.retry` and every resend is signed anew.
 
 from __future__ import annotations
 
-import logging
 import ssl
-from typing import TYPE_CHECKING, Dict, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import urllib3
@@ -28,8 +27,17 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from ..errors import ConfigurationError, ConnectionFailedError, GigyaError, RequestTimeoutError
+from ..errors import ConfigurationError
 from .envelope import malformed
+from .sending import (
+    CONNECTION_FAILED_CODE,
+    TIMEOUT_CODE,
+    RawResponse,
+    SendError,
+    connection_failed,
+    failure_reason,
+    timed_out,
+)
 
 if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse
@@ -45,38 +53,9 @@ __all__ = [
     "CONNECTION_FAILED_CODE",
 ]
 
-logger = logging.getLogger(__name__)
-
-#: Client-side code of the original SDK for a timeout ("Request Timeout").
-TIMEOUT_CODE = 504002
-#: Client-side code of the original SDK for any other failure.
-CONNECTION_FAILED_CODE = 500000
-
 _URLLIB3_MAJOR = int(str(getattr(urllib3, "__version__", "2")).split(".", 1)[0])
 
 TimeoutSpec = Union[float, int, Tuple[float, float], urllib3.Timeout]
-
-
-class RawResponse(NamedTuple):
-    """An HTTP answer, body fully read and decoded (gzip/deflate)."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-
-class SendError(Exception):
-    """Carries the error for the caller plus what the retry logic needs.
-
-    *sent*: the request may have reached the server. *permanent*: retrying
-    cannot help (TLS verification failures, bad proxy configuration).
-    """
-
-    def __init__(self, error: GigyaError, *, sent: bool, permanent: bool = False) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.sent = sent
-        self.permanent = permanent
 
 
 def to_timeout(value: TimeoutSpec) -> urllib3.Timeout:
@@ -135,59 +114,6 @@ def build_pool_manager(
         raise ConfigurationError("invalid proxy_url: %s" % type(exc).__name__) from None
 
 
-def _host_of(url: str) -> str:
-    return url.split("/", 3)[2] if url.count("/") >= 2 else url
-
-
-def _innermost(exc: BaseException) -> BaseException:
-    """Follow urllib3's wrappers (``reason``, ``original_error``, ``args[0]``) to the root cause."""
-    cause = exc
-    for _ in range(5):
-        inner = getattr(cause, "reason", None) or getattr(cause, "original_error", None)
-        if not isinstance(inner, BaseException) and cause.args and isinstance(cause.args[0], BaseException):
-            inner = cause.args[0]
-        if not isinstance(inner, BaseException) or inner is cause:
-            break
-        cause = inner
-    return cause
-
-
-def _reason(exc: BaseException) -> str:
-    """A short cause without URLs, headers or connection reprs."""
-    cause = _innermost(exc)
-    if isinstance(cause, ssl.SSLCertVerificationError):
-        return "TLS error: certificate verify failed: %s" % (cause.verify_message or cause.reason)
-    if isinstance(cause, ssl.SSLError):
-        return "TLS error: %s" % (cause.reason or cause.strerror or type(cause).__name__)
-    if isinstance(cause, ssl.CertificateError):
-        return "TLS error: %s" % cause
-    text = str(cause)
-    if text.startswith(("HTTPConnection(", "HTTPSConnection(", "<")) and "): " in text:
-        text = text.split("): ", 1)[1]  # drop urllib3's "HTTPSConnection(host=..., port=...): " prefix
-    elif isinstance(cause, OSError) and cause.strerror:
-        text = cause.strerror
-    return text or type(cause).__name__
-
-
-def _failed(url: str, exc: BaseException, *, sent: bool, permanent: bool = False) -> SendError:
-    error = ConnectionFailedError(
-        "connection to %s failed: %s" % (_host_of(url), _reason(exc)), error_code=CONNECTION_FAILED_CODE
-    )
-    error.__cause__ = exc
-    return SendError(error, sent=sent, permanent=permanent)
-
-
-def _timed_out(url: str, exc: BaseException, *, sent: bool) -> SendError:
-    what = "read" if sent else "connect"
-    error = RequestTimeoutError(
-        "Request Timeout: no %s from %s in time" % ("answer" if sent else "connection", _host_of(url)),
-        error_code=TIMEOUT_CODE,
-        error_details="%s timeout" % what,
-    )
-    error.__cause__ = exc
-    return SendError(error, sent=sent)
-
-
 class Urllib3Transport:
     """POSTs prepared bodies over a shared urllib3 pool manager; thread-safe."""
 
@@ -236,29 +162,30 @@ class Urllib3Transport:
         try:
             response = self._open(url, body, headers, timeout or self.timeout)
         except NewConnectionError as exc:  # before ConnectTimeoutError: it is a subclass
-            raise _failed(url, exc, sent=False) from None
+            raise connection_failed(url, exc, sent=False) from None
         except ConnectTimeoutError as exc:
-            raise _timed_out(url, exc, sent=False) from None
+            raise timed_out(url, exc, sent=False) from None
         except ReadTimeoutError as exc:
-            raise _timed_out(url, exc, sent=True) from None
+            raise timed_out(url, exc, sent=True) from None
         except SSLError as exc:
-            raise _failed(url, exc, sent=False, permanent=True) from None
+            raise connection_failed(url, exc, sent=False, permanent=True) from None
         except ProxyError as exc:
             inner = getattr(exc, "original_error", None) or getattr(exc, "reason", None)
             permanent = isinstance(inner, (SSLError, ssl.SSLError))
-            raise _failed(url, exc, sent=False, permanent=permanent) from None
+            raise connection_failed(url, exc, sent=False, permanent=permanent) from None
         except (EmptyPoolError, ClosedPoolError) as exc:
-            raise _failed(url, exc, sent=False) from None
+            raise connection_failed(url, exc, sent=False) from None
         except (ProtocolError, HTTPError, OSError) as exc:
-            raise _failed(url, exc, sent=True) from None
+            raise connection_failed(url, exc, sent=True) from None
         try:
             data = response.read()
         except ReadTimeoutError as exc:
-            raise _timed_out(url, exc, sent=True) from None
+            raise timed_out(url, exc, sent=True) from None
         except (ProtocolError, DecodeError, OSError) as exc:
-            raise malformed(method, response.status, "body truncated or undecodable (%s)" % _reason(exc)) from None
+            reason = "body truncated or undecodable (%s)" % failure_reason(exc)
+            raise malformed(method, response.status, reason) from None
         except HTTPError as exc:
-            raise _failed(url, exc, sent=True) from None
+            raise connection_failed(url, exc, sent=True) from None
         finally:
             response.release_conn()
         return RawResponse(response.status, response.headers, data)

@@ -101,7 +101,7 @@ def test_one_debug_line_per_attempt(cdc: Any, client: Client, caplog: pytest.Log
     caplog.set_level(logging.DEBUG, logger="gigya_fast.rest")
     cdc.faults.add("accounts.getAccountInfo", error_code=500028)
     client.call("accounts.getAccountInfo", UID=cdc.accounts[0]["UID"])
-    lines = [r for r in caplog.records if r.name == "gigya_fast.rest.client" and r.levelno == logging.DEBUG]
+    lines = [r for r in caplog.records if r.name == "gigya_fast.rest.attempts" and r.levelno == logging.DEBUG]
     assert len(lines) == 2
     first, second = (r.getMessage() for r in lines)
     assert first.startswith("accounts.getAccountInfo host=127.0.0.1:%d attempt=1 errorCode=500028 callId=" % cdc.port)

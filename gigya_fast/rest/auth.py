@@ -4,8 +4,10 @@ parameters and headers to a request about to be sent.
 Modes (protocol.md section 3): ``signed`` (partner secret, or user key +
 secret), ``clear`` (secret as a parameter, HTTPS only), ``jwt`` (RS256 bearer
 assertion made from an RSA private key), ``token`` (an ``oauth_token``
-parameter), ``oauth2`` (client-credentials bearer tokens, refreshed before
-they expire), ``mtls`` and ``anonymous`` (``apiKey`` only).
+parameter), ``session`` (a user's ``login_token``, as a browser or app sends
+it: API key and token, no signature), ``oauth2`` (client-credentials bearer
+tokens, refreshed before they expire), ``mtls`` and ``anonymous`` (``apiKey``
+only).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "SignedAuth",
     "ClearSecretAuth",
     "TokenParamAuth",
+    "SessionAuth",
     "JWTBearerAuth",
     "OAuth2Auth",
     "NoAuth",
@@ -40,7 +43,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-AUTH_MODES = ("signed", "clear", "jwt", "token", "oauth2", "mtls", "anonymous")
+AUTH_MODES = ("signed", "clear", "jwt", "token", "session", "oauth2", "mtls", "anonymous")
 
 Header = Optional[Tuple[str, str]]
 TokenFetcher = Callable[[bytes], Tuple[int, Mapping[str, str], bytes]]
@@ -181,15 +184,30 @@ class TokenParamAuth(Auth):
 
     mode = "token"
     sends_credential = True
+    #: The parameter the token travels in.
+    param = "oauth_token"
+    #: The constructor argument it comes from (for error messages).
+    argument = "access_token"
 
-    def __init__(self, access_token: str) -> None:
-        if not isinstance(access_token, str) or not access_token:
-            raise ConfigurationError("access_token must be a non-empty str")
-        self._token = Secret(access_token)
+    def __init__(self, token: str) -> None:
+        if not isinstance(token, str) or not token:
+            raise ConfigurationError("%s must be a non-empty str" % self.argument)
+        self._token = Secret(token)
 
     def apply(self, url: str, params: Dict[str, object], now: float, nonce: str) -> Tuple[bytes, Header]:
-        params["oauth_token"] = self._token.reveal()
+        params[self.param] = self._token.reveal()
         return build_query_string(params).encode("utf-8"), None
+
+
+class SessionAuth(TokenParamAuth):
+    """A user's session: the ``login_token`` of ``accounts.login``, sent with the API key only.
+
+    What a browser or mobile app sends: no secret, no signature, no user key.
+    """
+
+    mode = "session"
+    param = "login_token"
+    argument = "login_token"
 
 
 class JWTBearerAuth(Auth):

@@ -14,8 +14,8 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 import urllib3
 
 from ..errors import ConfigurationError, GigyaError, MalformedResponseError
-from .attempts import AUTHORIZE, Backoff, RetryOption
-from .base import DEFAULT_TIMEOUT, ClientBase
+from .attempts import AUTHORIZE, AttemptEvent, Backoff, RetryOption
+from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, ClientBase, EventHooks, hook_failed
 from .batch import CallSpec, run_many
 from .prepare import USER_AGENT, PreparedRequest, merge_params
 from .response import Response
@@ -35,23 +35,45 @@ Outcome = Union[Response, GigyaError]
 class Client(ClientBase):
     """A CDC REST client holding one connection pool for its whole life.
 
-    Auth (protocol.md section 3) is inferred from the credentials given, or
-    chosen with *auth*: ``"signed"`` (``secret``, with ``user_key`` when
-    given: the default), ``"clear"`` (the secret as a parameter, HTTPS only),
-    ``"jwt"`` (``private_key`` + ``user_key``), ``"mtls"`` (``client_cert``
-    [+ ``client_key``]), ``"token"`` (``access_token`` sent as
-    ``oauth_token``), ``"oauth2"`` (client-credentials bearer tokens from
-    ``user_key`` + ``secret``) or ``"anonymous"``.
+    Auth (docs/protocol.md, auth modes) is inferred from the credentials
+    given, or chosen with *auth*: ``"signed"`` (``secret``, with ``user_key``
+    when given: the default), ``"clear"`` (the secret as a parameter, HTTPS
+    only), ``"jwt"`` (``private_key`` + ``user_key``), ``"mtls"``
+    (``client_cert`` [+ ``client_key``]), ``"token"`` (``access_token`` sent
+    as ``oauth_token``), ``"session"`` (a user's ``login_token`` from
+    ``accounts.login``, sent with the API key only, as a browser does),
+    ``"oauth2"`` (client-credentials bearer tokens from ``user_key`` +
+    ``secret``) or ``"anonymous"``.
 
     Routing: *data_center* (``"eu1"``, ``"cn1"``, ``"eu1.gigya.com"``...) or
     *base_url*, one origin for every namespace (a gateway, a local server).
-    HTTPS with certifi's CA bundle (or *ca_certs*), TLS 1.2+, hostname checks
-    always on, also through *proxy_url* (CONNECT).
+
+    TLS is always verified (TLS 1.2+, hostname checks), also through a
+    proxy (CONNECT). Which CAs, first found wins: *ca_certs*; with
+    *trust_env* (the default) ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE``, then
+    ``SSL_CERT_DIR``; certifi's bundle. Which proxy: *proxy_url* for every
+    URL (credentials in it become a ``Proxy-Authorization`` header and never
+    reach a log or ``repr``); with *trust_env*, ``HTTPS_PROXY``/``HTTP_PROXY``
+    by the URL's scheme, else ``ALL_PROXY``, except for hosts in
+    ``NO_PROXY``; none. ``trust_env=False`` ignores the environment.
+
+    *timeout* (seconds, ``(connect, read)`` or a ``urllib3.Timeout``) bounds
+    each attempt twice: per socket operation, and in all (connect + read, or
+    ``Timeout.total``), so a server dripping its answer cannot hold a call.
+    Answers larger than *max_response_bytes* (counted after decompression;
+    64 MiB by default) are refused with ``MalformedResponseError``.
 
     Retries (*retries*: a count or a :class:`RetryPolicy`) re-sign every
     attempt; a retried answer with a ``Retry-After`` header is not retried
     sooner than it asks, nor at all when that is past the policy's
     ``max_elapsed``.
+
+    *event_hooks* (``{"attempt": [callable, ...]}``) are called after every
+    attempt, in the calling thread, with an :class:`~gigya_fast.rest.AttemptEvent`
+    (method, attempt number, latency, error code, call id, what the client
+    does next; never a secret or a signature). They observe and do not
+    decide: a hook that raises is logged (warning, with its traceback) and
+    the call goes on.
 
     Safe to share between threads. Use as a context manager or call
     :meth:`close`. ``repr`` never shows a secret.
@@ -68,6 +90,7 @@ class Client(ClientBase):
         client_key: Optional[PemSource] = None,
         client_key_password: Optional[Union[str, bytes]] = None,
         access_token: Optional[str] = None,
+        login_token: Optional[str] = None,
         auth: Optional[str] = None,
         data_center: str = "us1",
         base_url: Optional[str] = None,
@@ -78,38 +101,57 @@ class Client(ClientBase):
         proxy_url: Optional[str] = None,
         proxy_headers: Optional[Mapping[str, str]] = None,
         ca_certs: Optional[PemSource] = None,
+        trust_env: bool = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        event_hooks: Optional[EventHooks] = None,
         pool_manager: Optional[urllib3.PoolManager] = None,
         user_agent: Optional[str] = None,
     ) -> None:
+        if pool_manager is not None and (proxy_url is not None or ca_certs is not None or client_cert is not None):
+            raise ConfigurationError(
+                "with pool_manager, configure proxy, CA certificates and client certificates on that manager"
+            )
+        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
+            raise ConfigurationError("pool_maxsize must be an int >= 1")
         super().__init__(
             api_key,
             secret=secret,
             user_key=user_key,
             private_key=private_key,
             client_cert=client_cert,
+            client_key=client_key,
+            client_key_password=client_key_password,
             access_token=access_token,
+            login_token=login_token,
             auth=auth,
             data_center=data_center,
             base_url=base_url,
             timeout=timeout,
             retries=retries,
             retry_writes=retry_writes,
+            proxy_url=proxy_url,
+            proxy_headers=proxy_headers,
+            ca_certs=ca_certs,
+            trust_env=trust_env and pool_manager is None,
             user_agent=user_agent,
+            max_response_bytes=max_response_bytes,
+            event_hooks=event_hooks,
+            build_tls=pool_manager is None,
         )
-        if pool_manager is not None:
-            if proxy_url is not None or ca_certs is not None or client_cert is not None:
-                raise ConfigurationError(
-                    "with pool_manager, configure proxy, CA certificates and client certificates on that manager"
-                )
-            self._transport = Urllib3Transport(pool_manager, self._timeout, owns_manager=False)
-        else:
-            if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
-                raise ConfigurationError("pool_maxsize must be an int >= 1")
-            context = self._ssl_context(ca_certs, client_cert, client_key, client_key_password)
-            manager = build_pool_manager(
-                context, maxsize=pool_maxsize, proxy_url=proxy_url, proxy_headers=proxy_headers
-            )
-            self._transport = Urllib3Transport(manager, self._timeout)
+        tls = self._tls
+        headers = self._proxy_headers
+
+        def make_manager(proxy: Optional[str]) -> urllib3.PoolManager:
+            assert tls is not None
+            return build_pool_manager(tls, maxsize=pool_maxsize, proxy_url=proxy, proxy_headers=headers)
+
+        self._transport = Urllib3Transport(
+            pool_manager,
+            self._timeout,
+            make_manager=make_manager,
+            routes=self._proxies,
+            max_response_bytes=self._max_response_bytes,
+        )
 
     @property
     def pool_manager(self) -> urllib3.PoolManager:
@@ -169,6 +211,13 @@ class Client(ClientBase):
     def _fetch_token(self, body: bytes) -> RawResponse:
         return self._transport.post(self._router.token_url(), body, _TOKEN_HEADERS, method="oauth2.token")
 
+    def _emit(self, event: AttemptEvent) -> None:
+        for hook in self._hooks:
+            try:
+                hook(event)
+            except Exception:
+                hook_failed(hook)
+
     def _call(
         self,
         method: str,
@@ -203,6 +252,8 @@ class Client(ClientBase):
                     else:
                         step = steps.send(None)
                 else:
+                    assert isinstance(step, AttemptEvent)
+                    self._emit(step)
                     step = steps.send(None)
         except StopIteration as stop:
             response: Response = stop.value

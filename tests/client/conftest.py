@@ -3,7 +3,7 @@ shared per session and reset before each test, fast retry policies, keys."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Tuple
+from typing import Any, Callable, Iterator, List, Tuple
 
 import pytest
 
@@ -84,3 +84,37 @@ def rsa_pems() -> Tuple[bytes, bytes, bytes]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return pkcs1, pkcs8, public
+
+
+# --- one test body, both clients ---------------------------------------------------
+
+#: The client kinds every shared wire test runs against.
+CLIENT_KINDS = ["sync"]
+
+
+@pytest.fixture(params=CLIENT_KINDS)
+def client_kind(request: pytest.FixtureRequest) -> str:
+    """``"sync"`` (``Client``), then ``"async"`` (``AsyncClient`` driven through a sync-looking facade)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_client(client_kind: str) -> Iterator[Callable[..., Any]]:
+    """Builds a client of the current kind with ``Client``'s arguments; closes what it built.
+
+    The async kind is wrapped so that the same test body drives it: ``call``,
+    ``call_many`` (``max_workers`` becomes ``concurrency``), ``search`` and
+    ``search_pages`` block on a private event loop.
+    """
+    built: List[Any] = []
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        from gigya_fast.rest import Client
+
+        client = Client(*args, **kwargs)
+        built.append(client)
+        return client
+
+    yield make
+    for client in built:
+        client.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Any, Iterator, List
+from typing import Any, Iterator, List, Tuple
 
 import pytest
 
@@ -32,6 +32,18 @@ def client(cdc: Any, fast_retries: RetryPolicy) -> Iterator[Client]:
 
 def _uid(cdc: Any) -> str:
     return str(cdc.accounts[0]["UID"])
+
+
+def _wait_for_log(cdc: Any, *, reads: int, writes: int, within: float = 5.0) -> Tuple[List[Any], List[Any]]:
+    """The server's logged reads and writes, once it has logged at least that many (or *within* passed)."""
+    deadline = time.monotonic() + within
+    while True:
+        seen = cdc.requests
+        got = ([q for q in seen if q.method == "accounts.getAccountInfo"],
+               [q for q in seen if q.method == "accounts.setAccountInfo"])
+        if (len(got[0]) >= reads and len(got[1]) >= writes) or time.monotonic() > deadline:
+            return got
+        time.sleep(0.01)
 
 
 def _assert_all_signed_anew(requests: List[Any]) -> None:
@@ -100,9 +112,8 @@ def test_read_timeout_resent_for_reads_only(cdc: Any, client: Client) -> None:
     error = info.value
     assert error.error_code == 504002 and isinstance(error, TimeoutError)
     assert "504002" in str(error)
-    time.sleep(0.6)  # let the slow attempts finish on the server side
-    writes = [q for q in cdc.requests if q.method == "accounts.setAccountInfo"]
-    reads = [q for q in cdc.requests if q.method == "accounts.getAccountInfo"]
+    # The slow attempts are logged once the server has answered them, after their delay.
+    reads, writes = _wait_for_log(cdc, reads=2, writes=1)
     assert len(writes) == 1 and len(reads) == 2
     _assert_all_signed_anew(reads)
 

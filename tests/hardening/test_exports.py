@@ -114,6 +114,7 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "Client",
             "Response",
             "RetryPolicy",
+            "AttemptEvent",
             "CallSpec",
             "DEFAULT_TIMEOUT",
             "DATA_CENTERS",

@@ -17,7 +17,7 @@ from ..errors import ConfigurationError, GigyaError, MalformedResponseError
 from .attempts import AUTHORIZE, AttemptEvent, Backoff, RetryOption
 from .base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, ClientBase, EventHooks, hook_failed
 from .batch import CallSpec, run_many
-from .prepare import USER_AGENT, PreparedRequest, merge_params
+from .prepare import TOKEN_HEADERS, PreparedRequest, merge_params
 from .response import Response
 from .retry import RetryPolicy
 from .search import CursorPager
@@ -26,8 +26,6 @@ from .tls import PemSource
 from .transport import TimeoutSpec, Urllib3Transport, build_pool_manager, to_timeout
 
 __all__ = ["Client", "DEFAULT_TIMEOUT"]
-
-_TOKEN_HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT}
 
 Outcome = Union[Response, GigyaError]
 
@@ -209,7 +207,7 @@ class Client(ClientBase):
         return self._call(method, merge_params(params, kwargs), raise_on_error, retry, timeout)
 
     def _fetch_token(self, body: bytes) -> RawResponse:
-        return self._transport.post(self._router.token_url(), body, _TOKEN_HEADERS, method="oauth2.token")
+        return self._transport.post(self._router.token_url(), body, TOKEN_HEADERS, method="oauth2.token")
 
     def _emit(self, event: AttemptEvent) -> None:
         for hook in self._hooks:
@@ -277,6 +275,7 @@ class Client(ClientBase):
         yet started are cancelled. ``on_progress(done, total)`` runs in the
         calling thread after each call completes.
         """
+        self._check_open()
         return run_many(
             lambda method, params: self._call(method, params, raise_on_error, None, None),
             calls,

@@ -78,10 +78,14 @@ class AiohttpTransport:
         self.max_response_bytes = max_response_bytes
         self._pool_maxsize = pool_maxsize
         self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._options: Dict[str, Any] = {"allow_redirects": False, "ssl": ssl_context}
+        # The client's own session is built with these settings; a caller's gets them per request.
+        self._options: Dict[str, Any] = {"allow_redirects": False}
+        if session is not None:
+            self._options.update(ssl=ssl_context, timeout=self.timeout)
         if _PER_REQUEST_DECOMPRESS:
             self._options["auto_decompress"] = False
         self._decoded_by_session = False
+        self._proxied = routes.explicit is not None or routes.uses_environment
 
     @property
     def session(self) -> Optional[aiohttp.ClientSession]:
@@ -91,6 +95,8 @@ class AiohttpTransport:
     def _session_here(self) -> aiohttp.ClientSession:
         """The session, made on first use inside the running loop; refuses a second loop."""
         loop = asyncio.get_running_loop()
+        if loop is self._loop and self._session is not None:
+            return self._session
         if self._loop is None:
             self._loop = loop
         elif loop is not self._loop:
@@ -131,12 +137,12 @@ class AiohttpTransport:
         """Send one POST; raise :class:`SendError` or ``MalformedResponseError``."""
         session = self._session_here()
         options = self._options
-        if self._routes.explicit is not None or self._routes.uses_environment:
+        if self._proxied:
             options = dict(options, **self._proxy_for(url))
         try:
-            response = await session.post(
-                url, data=body, headers=headers, timeout=timeout or self.timeout, **options
-            )
+            if timeout is not None:
+                options = dict(options, timeout=timeout)
+            response = await session.post(url, data=body, headers=headers, **options)
         except aiohttp.ClientSSLError as exc:  # also certificate errors
             raise connection_failed(url, _reason(exc), sent=False, permanent=True) from None
         except (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) as exc:

@@ -13,12 +13,17 @@ bottleneck. Compared, in requests per second:
   unsigned body, no JSON parsing; target: Client.call >= 0.9x;
 - (c) ``Client.call_many`` with 8 workers vs sequential ``Client.call``,
   against the instant responder and (c') against one that waits a few
-  milliseconds per answer, as a remote CDC does.
+  milliseconds per answer, as a remote CDC does;
+- with the ``aio`` extra: (d) ``AsyncClient.call_many`` at concurrency 64 vs
+  (e) raw aiohttp posting the same prebuilt unsigned body from 64 tasks on
+  one session, no JSON parsing; target: (d) >= 0.85x (e); and (d') the
+  same against the slow responder vs (c'); target: (d') >= 3x (c').
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -30,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import quote
 
 try:
@@ -101,6 +106,64 @@ def _gssdk_style_call(url: str, ca_file: str) -> Dict[str, Any]:
         return json.loads(answer.read())  # type: ignore[no-any-return]
 
 
+def _have_aiohttp() -> bool:
+    try:
+        import gigya_fast.aio  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class AsyncRuns:
+    """(d) AsyncClient.call_many and (e) raw aiohttp at one concurrency, on one private event loop."""
+
+    def __init__(self, base_url: str, ca_file: str, concurrency: int) -> None:
+        import aiohttp
+
+        from gigya_fast.aio import AsyncClient
+
+        self.loop = asyncio.new_event_loop()
+        self.concurrency = concurrency
+        self.url = base_url + "/accounts.getAccountInfo"
+        self.body = "&".join("%s=%s" % (k, quote(v, safe="")) for k, v in sorted(PARAMS.items())).encode()
+        self.client = AsyncClient(API_KEY, user_key=USER_KEY, secret=SECRET, base_url=base_url, ca_certs=ca_file,
+                                  pool_maxsize=concurrency)
+
+        async def session() -> Any:
+            connector = aiohttp.TCPConnector(limit=concurrency, ssl=ssl.create_default_context(cafile=ca_file))
+            return aiohttp.ClientSession(connector=connector)
+
+        self.session = self.loop.run_until_complete(session())
+
+    def _run(self, work: Awaitable[Any]) -> None:
+        self.loop.run_until_complete(work)
+
+    def client_many(self, count: int) -> None:
+        """``count`` signed, parsed calls through ``AsyncClient.call_many``."""
+        self._run(self.client.call_many([("accounts.getAccountInfo", PARAMS)] * count, concurrency=self.concurrency))
+
+    def raw(self, count: int) -> None:
+        """``count`` raw aiohttp POSTs of the prebuilt body from ``concurrency`` tasks."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        left = iter(range(count))
+
+        async def worker() -> None:
+            for _ in left:
+                async with self.session.post(self.url, data=self.body, headers=headers) as answer:
+                    await answer.read()
+
+        async def everything() -> None:
+            await asyncio.gather(*(worker() for _ in range(min(self.concurrency, count))))
+
+        self._run(everything())
+
+    def close(self) -> None:
+        """Close both sessions and the loop."""
+        self._run(self.client.aclose())
+        self._run(self.session.close())
+        self.loop.close()
+
+
 class Run:
     """Accumulated wall time and server CPU time of one kind of run."""
 
@@ -146,6 +209,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=5.0, help="server latency of the (c') runs")
     parser.add_argument("--slow-requests", type=int, default=400, help="requests per (c') run")
     parser.add_argument("--rounds", type=int, default=20, help="interleaved rounds the requests are split into")
+    parser.add_argument("--concurrency", type=int, default=64, help="concurrency of the async runs")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
@@ -190,7 +254,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         def many(count: int) -> None:
             client.call_many([("accounts.getAccountInfo", PARAMS)] * count, max_workers=8)
 
-        for warm in (client_loop, raw_loop, many):
+        aio = AsyncRuns(base_url, ca_file, args.concurrency) if _have_aiohttp() else None
+        for warm in (client_loop, raw_loop, many) + ((aio.client_many, aio.raw) if aio else ()):
             warm(200)
         gssdk_loop(5)
         rounds = max(1, args.rounds)
@@ -201,12 +266,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         sequential = Run("Client.call (signed, parsed), sequential", client_loop, per_round)
         parallel = Run("(c) Client.call_many, 8 workers", many, per_round)
         runs = [gssdk, raw, sequential, parallel]
+        if aio is not None:
+            label = "concurrency %d" % args.concurrency
+            async_client = Run("(d) AsyncClient.call_many, " + label, aio.client_many, per_round)
+            async_raw = Run("(e) raw aiohttp, prebuilt unsigned body, " + label, aio.raw, per_round)
+            runs += [async_client, async_raw]
         for _ in range(rounds):  # interleaved, so that load changes on the machine hit every run alike
             for run in runs:
                 run.round(server)
         rows = [run.row() for run in runs]
         client.close()
         manager.clear()
+        if aio is not None:
+            aio.close()
     finally:
         server.close()
 
@@ -227,11 +299,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         label = "%g ms server latency" % args.latency_ms
         slow_runs = [Run("Client.call, sequential, " + label, slow_loop, max(1, args.slow_requests // 2)),
                      Run("(c') Client.call_many, 8 workers, " + label, slow_many, max(1, args.slow_requests // 2))]
+        slow_aio = None
+        if _have_aiohttp():
+            slow_aio = AsyncRuns("https://127.0.0.1:%d" % slow_server.port, ca_file, args.concurrency)
+            slow_aio.client_many(args.concurrency)
+            slow_runs.append(Run("(d') AsyncClient.call_many, concurrency %d, %s" % (args.concurrency, label),
+                                 slow_aio.client_many, max(1, args.slow_requests // 2)))
         for _ in range(2):
             for run in slow_runs:
                 run.round(slow_server)
         rows += [run.row() for run in slow_runs]
         slow.close()
+        if slow_aio is not None:
+            slow_aio.close()
     finally:
         slow_server.close()
     ratios = {
@@ -240,6 +320,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         "call_many8_vs_sequential": parallel.rps / sequential.rps,
         "call_many8_vs_sequential_with_latency": slow_runs[1].rps / slow_runs[0].rps,
     }
+    if aio is not None:
+        ratios["async_call_many_vs_raw_aiohttp"] = async_client.rps / async_raw.rps
+        ratios["async_call_many_vs_call_many8_with_latency"] = slow_runs[2].rps / slow_runs[1].rps
     if args.json:
         print(json.dumps({"implementation": gigya_fast.IMPLEMENTATION, "rows": rows, "ratios": ratios}, indent=2))
         return 0
@@ -260,6 +343,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("(c) call_many(8) vs sequential call:     %7.2fx" % ratios["call_many8_vs_sequential"])
     print("(c') the same with %g ms server latency:  %7.2fx" % (
         args.latency_ms, ratios["call_many8_vs_sequential_with_latency"]))
+    if "async_call_many_vs_raw_aiohttp" in ratios:
+        print("(d) AsyncClient.call_many vs (e) raw aiohttp: %6.2fx  (target >= 0.85x)" % (
+            ratios["async_call_many_vs_raw_aiohttp"]))
+        print("(d') vs (c') with %g ms server latency:   %6.2fx  (target >= 3x)" % (
+            args.latency_ms, ratios["async_call_many_vs_call_many8_with_latency"]))
+    else:
+        print("(d), (e): skipped, aiohttp is not installed (pip install 'gigya_fast[aio]')")
     return 0
 
 

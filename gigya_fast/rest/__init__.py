@@ -10,16 +10,22 @@ with Client(api_key, user_key=..., secret=..., data_center="eu1") as cdc:
 Modules, one job each: :mod:`.routing` (data centers, URLs), :mod:`.auth`
 (credentials on the wire), :mod:`.clock` (time, nonces), :mod:`.prepare`
 (signed request bytes), :mod:`.envelope` / :mod:`.response` (reading
-answers), :mod:`.retry` (when to resend), :mod:`.search` (cursor paging),
-:mod:`.tls` / :mod:`.transport` (urllib3 pool), :mod:`.client` (the loop).
-Only :mod:`.tls`, :mod:`.transport` and :mod:`.client` do I/O.
+answers), :mod:`.body` (size-limited decoding), :mod:`.retry` (when to
+resend), :mod:`.attempts` (the attempt loop, shared with the async client),
+:mod:`.base` (options both clients share), :mod:`.environment` (proxies and
+CAs from the environment), :mod:`.search` (cursor paging), :mod:`.batch`
+(many calls), :mod:`.tls` / :mod:`.deadline` / :mod:`.transport` (urllib3
+pools), :mod:`.client` (the blocking driver). Only :mod:`.tls`,
+:mod:`.deadline`, :mod:`.transport` and :mod:`.client` do I/O.
 """
 
 from __future__ import annotations
 
+from .attempts import AttemptEvent
 from .auth import make_bearer_jwt
+from .base import DEFAULT_TIMEOUT
 from .batch import CallSpec
-from .client import DEFAULT_TIMEOUT, Client
+from .client import Client
 from .clock import Clock, new_nonce
 from .envelope import read_response
 from .prepare import PreparedRequest, RequestBuilder
@@ -31,6 +37,7 @@ __all__ = [
     "Client",
     "Response",
     "RetryPolicy",
+    "AttemptEvent",
     "CallSpec",
     "DEFAULT_TIMEOUT",
     "DATA_CENTERS",

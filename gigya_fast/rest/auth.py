@@ -4,8 +4,10 @@ parameters and headers to a request about to be sent.
 Modes (protocol.md section 3): ``signed`` (partner secret, or user key +
 secret), ``clear`` (secret as a parameter, HTTPS only), ``jwt`` (RS256 bearer
 assertion made from an RSA private key), ``token`` (an ``oauth_token``
-parameter), ``oauth2`` (client-credentials bearer tokens, refreshed before
-they expire), ``mtls`` and ``anonymous`` (``apiKey`` only).
+parameter), ``session`` (a user's ``login_token``, as a browser or app sends
+it: API key and token, no signature), ``oauth2`` (client-credentials bearer
+tokens, refreshed before they expire), ``mtls`` and ``anonymous`` (``apiKey``
+only).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "SignedAuth",
     "ClearSecretAuth",
     "TokenParamAuth",
+    "SessionAuth",
     "JWTBearerAuth",
     "OAuth2Auth",
     "NoAuth",
@@ -40,7 +43,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-AUTH_MODES = ("signed", "clear", "jwt", "token", "oauth2", "mtls", "anonymous")
+AUTH_MODES = ("signed", "clear", "jwt", "token", "session", "oauth2", "mtls", "anonymous")
 
 Header = Optional[Tuple[str, str]]
 TokenFetcher = Callable[[bytes], Tuple[int, Mapping[str, str], bytes]]
@@ -109,9 +112,11 @@ class Auth:
     mode = "anonymous"
     #: True when the strategy puts a reusable credential on the wire.
     sends_credential = False
-    #: True when a signature/assertion protects the request (safe over plain HTTP).
-    signs_requests = False
     user_key: Optional[str] = None
+
+    def token_due(self) -> bool:
+        """True when :meth:`prepare` must fetch a token before the next :meth:`apply` (OAuth2 only)."""
+        return False
 
     def prepare(self, fetch: TokenFetcher) -> None:
         """Do any I/O needed before :meth:`apply` (OAuth2 token refresh); a no-op here."""
@@ -139,7 +144,6 @@ class SignedAuth(Auth):
     """HMAC-SHA1 signed requests (partner secret, or *user_key* + its secret)."""
 
     mode = "signed"
-    signs_requests = True
 
     def __init__(self, secret: str, user_key: Optional[str] = None) -> None:
         self._signer = Signer(secret)  # validates the secret now, not at the first call
@@ -180,15 +184,30 @@ class TokenParamAuth(Auth):
 
     mode = "token"
     sends_credential = True
+    #: The parameter the token travels in.
+    param = "oauth_token"
+    #: The constructor argument it comes from (for error messages).
+    argument = "access_token"
 
-    def __init__(self, access_token: str) -> None:
-        if not isinstance(access_token, str) or not access_token:
-            raise ConfigurationError("access_token must be a non-empty str")
-        self._token = Secret(access_token)
+    def __init__(self, token: str) -> None:
+        if not isinstance(token, str) or not token:
+            raise ConfigurationError("%s must be a non-empty str" % self.argument)
+        self._token = Secret(token)
 
     def apply(self, url: str, params: Dict[str, object], now: float, nonce: str) -> Tuple[bytes, Header]:
-        params["oauth_token"] = self._token.reveal()
+        params[self.param] = self._token.reveal()
         return build_query_string(params).encode("utf-8"), None
+
+
+class SessionAuth(TokenParamAuth):
+    """A user's session: the ``login_token`` of ``accounts.login``, sent with the API key only.
+
+    What a browser or mobile app sends: no secret, no signature, no user key.
+    """
+
+    mode = "session"
+    param = "login_token"
+    argument = "login_token"
 
 
 class JWTBearerAuth(Auth):
@@ -292,32 +311,49 @@ class OAuth2Auth(Auth):
         self.user_key = user_key
         self._secret = Secret(secret)
         self._margin = margin
-        self._monotonic = monotonic
+        self.monotonic = monotonic
         self._token: Optional[OAuth2Token] = None
         self._lock = threading.Lock()
         self.fetch_count = 0
 
     def _fresh(self) -> Optional[OAuth2Token]:
         token = self._token
-        if token is not None and self._monotonic() < token.refresh_at:
+        if token is not None and self.monotonic() < token.refresh_at:
             return token
         return None
 
+    def token_due(self) -> bool:
+        """True when no token is fresh enough to use."""
+        return self._fresh() is None
+
+    def token_request(self) -> bytes:
+        """The body to POST to the token endpoint."""
+        return token_request_body(self.user_key or "", self._secret.reveal())
+
+    def store_token(self, status: int, body: bytes, started: float) -> None:
+        """Keep the token of a token-endpoint answer fetched from *started* (``monotonic``) on, or raise."""
+        value, lifetime = parse_token_response(status, body)
+        early = max(min(self._margin, lifetime / 2.0), lifetime * 0.1)
+        self._token = OAuth2Token(Secret(value), started + lifetime - early, lifetime)
+        self.fetch_count += 1
+        logger.debug("OAuth2 token for client_id %s fetched: valid %.0f s, renewed after %.0f s",
+                     self.user_key, lifetime, lifetime - early)
+
     def prepare(self, fetch: TokenFetcher) -> None:
-        """Fetch a token through *fetch* (``body -> (status, headers, body)``) when none is fresh."""
+        """Fetch a token through *fetch* (``body -> (status, headers, body)``) when none is fresh.
+
+        One thread fetches while the others wait for its token; an async
+        driver does the same with its own lock, through :meth:`token_due`,
+        :meth:`token_request` and :meth:`store_token`.
+        """
         if self._fresh() is not None:
             return
         with self._lock:
             if self._fresh() is not None:
                 return
-            started = self._monotonic()
-            status, _headers, raw = fetch(token_request_body(self.user_key or "", self._secret.reveal()))
-            value, lifetime = parse_token_response(status, raw)
-            early = max(min(self._margin, lifetime / 2.0), lifetime * 0.1)
-            self._token = OAuth2Token(Secret(value), started + lifetime - early, lifetime)
-            self.fetch_count += 1
-        logger.debug("OAuth2 token for client_id %s fetched: valid %.0f s, renewed after %.0f s",
-                     self.user_key, lifetime, lifetime - early)
+            started = self.monotonic()
+            status, _headers, raw = fetch(self.token_request())
+            self.store_token(status, raw, started)
 
     def apply(self, url: str, params: Dict[str, object], now: float, nonce: str) -> Tuple[bytes, Header]:
         token = self._token

@@ -26,11 +26,14 @@ def parse_http_date(value: Optional[str]) -> Optional[float]:
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parsed is None or parsed.tzinfo is None:
+    if parsed is None or parsed.tzinfo is None:  # a date without a zone is not an HTTP date
         return None
-    return parsed.timestamp()
+    try:
+        return parsed.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 class Clock:

@@ -12,6 +12,7 @@ from .auth import (
     JWTBearerAuth,
     NoAuth,
     OAuth2Auth,
+    SessionAuth,
     SignedAuth,
     TokenParamAuth,
 )
@@ -28,12 +29,14 @@ def choose_auth_mode(
     private_key: Any,
     client_cert: Any,
     access_token: Optional[str],
+    login_token: Optional[str] = None,
 ) -> str:
     """The auth mode: *auth* when given (checked against the credentials), else inferred.
 
     Inference: ``private_key`` -> jwt, ``client_cert`` -> mtls, ``access_token``
-    -> token, ``secret`` -> signed (with ``user_key`` when given), none -> anonymous.
-    ``clear`` and ``oauth2`` are only chosen explicitly.
+    -> token, ``login_token`` -> session, ``secret`` -> signed (with
+    ``user_key`` when given), none -> anonymous. ``clear`` and ``oauth2`` are
+    only chosen explicitly.
     """
     given = [
         name
@@ -42,6 +45,7 @@ def choose_auth_mode(
             ("private_key", private_key),
             ("client_cert", client_cert),
             ("access_token", access_token),
+            ("login_token", login_token),
         )
         if value is not None
     ]
@@ -55,6 +59,7 @@ def choose_auth_mode(
             "jwt": ["private_key"],
             "mtls": ["client_cert"],
             "token": ["access_token"],
+            "session": ["login_token"],
             "anonymous": [],
         }[auth]
         if sorted(given) != sorted(needs):
@@ -76,6 +81,10 @@ def choose_auth_mode(
         return "mtls"
     if access_token is not None:
         return "token"
+    if login_token is not None:
+        if user_key is not None:
+            raise ConfigurationError("login_token is sent with the API key only: drop user_key")
+        return "session"
     if secret is not None:
         return "signed"
     if user_key is not None:
@@ -90,6 +99,7 @@ def build_auth(
     user_key: Optional[str],
     private_key: Any,
     access_token: Optional[str],
+    login_token: Optional[str] = None,
 ) -> Auth:
     """The strategy object for *mode* (validates secrets and keys now)."""
     if mode == "signed":
@@ -107,6 +117,9 @@ def build_auth(
     if mode == "token":
         assert access_token is not None
         return TokenParamAuth(access_token)
+    if mode == "session":
+        assert login_token is not None
+        return SessionAuth(login_token)
     return NoAuth(mode)
 
 

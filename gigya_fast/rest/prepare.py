@@ -15,13 +15,23 @@ from .auth import Auth
 from .clock import Clock, new_nonce
 from .routing import Router
 
-__all__ = ["PreparedRequest", "RequestBuilder", "merge_params", "RESERVED_PARAMS", "SDK_NAME", "USER_AGENT"]
+__all__ = [
+    "PreparedRequest",
+    "RequestBuilder",
+    "merge_params",
+    "RESERVED_PARAMS",
+    "SDK_NAME",
+    "USER_AGENT",
+    "TOKEN_HEADERS",
+]
 
 SDK_NAME = "gigya_fast_python_" + __version__
 USER_AGENT = "gigya_fast/" + __version__
 #: Parameters only the SDK sets: passing them is an error.
 RESERVED_PARAMS = frozenset({"sig", "nonce", "timestamp", "secret", "userKey"})
 _CONTENT_TYPE = "application/x-www-form-urlencoded"
+#: Headers of an OAuth2 client-credentials token request.
+TOKEN_HEADERS = {"Content-Type": _CONTENT_TYPE, "User-Agent": USER_AGENT}
 
 
 class PreparedRequest:

@@ -8,14 +8,14 @@ retry, or re-route (301001) and retry.
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 import re
 import time
 from typing import Callable, FrozenSet, NamedTuple, Optional, Union
 
-from ..errors import ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
+from ..errors import ConfigurationError, ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
+from .clock import parse_http_date
 from .response import Response
 from .routing import is_valid_api_domain
 
@@ -70,13 +70,10 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
     text = value.strip()
     if text.isascii() and text.isdigit():
         return float(int(text))
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    when = parse_http_date(text)
+    if when is None:
         return None
-    if when is None or when.tzinfo is None:  # a date without a zone is not an HTTP date
-        return None
-    wait = when.timestamp() - (time.time() if now is None else now)
+    wait = when - (time.time() if now is None else now)
     return max(0.0, wait) if math.isfinite(wait) else None
 
 
@@ -116,11 +113,26 @@ class RetryPolicy:
 
     @classmethod
     def coerce(cls, value: Union[int, RetryPolicy, None]) -> RetryPolicy:
-        """A policy from an int (number of retries), a policy, or None (no retries)."""
+        """A policy from an int (number of retries), a policy, or None (no retries).
+
+        Anything else is a ``ConfigurationError`` (a ``ValueError``) saying how
+        retries are configured here, also for a ``urllib3.Retry``.
+        """
         if isinstance(value, RetryPolicy):
             return value
         if value is None:
             return cls(0)
+        if type(value).__name__ == "Retry" and type(value).__module__.startswith("urllib3"):
+            raise ConfigurationError(
+                "retries takes a count or a gigya_fast.rest.RetryPolicy, not a urllib3 Retry: CDC reports most "
+                "failures inside HTTP 200 answers (errorCode), which urllib3 never sees, and every resend must be "
+                "signed anew (fresh nonce and timestamp), which urllib3 cannot do; e.g. "
+                "retries=RetryPolicy(3, backoff=0.5)"
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigurationError(
+                "retries must be an int >= 0 (the number of retries) or a RetryPolicy, not %r" % (value,)
+            )
         return cls(value)
 
     def delay(self, retry_number: int, rand: Callable[[], float] = random.random) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Mapping, Optional
 
-__all__ = ["MAX_PAGE_SIZE", "with_limit", "first_page_params", "next_page_params"]
+__all__ = ["MAX_PAGE_SIZE", "with_limit", "first_page_params", "next_page_params", "CursorPager"]
 
 #: Largest LIMIT CDC accepts with cursors.
 MAX_PAGE_SIZE = 1000
@@ -50,3 +50,25 @@ def next_page_params(data: Mapping[str, Any], extra: Mapping[str, object]) -> Op
     if "apiKey" in extra:
         params["apiKey"] = extra["apiKey"]
     return params
+
+
+class CursorPager:
+    """The parameters of each page of one cursor search; the sync and async clients drive it.
+
+    :attr:`params` is the next request (None once the search is over); call
+    :meth:`advance` with each page's answer (a mapping of its JSON data).
+    """
+
+    __slots__ = ("params", "_extra")
+
+    def __init__(self, query: str, page_size: int, extra: Mapping[str, object]) -> None:
+        self._extra = extra
+        self.params: Optional[Dict[str, object]] = first_page_params(query, page_size, extra)
+
+    def advance(self, page: Mapping[str, Any]) -> None:
+        """Move past *page*: an empty page or one without ``nextCursorId`` ends the search."""
+        if not page.get("results"):
+            self.params = None
+            return
+        data = getattr(page, "data", page)
+        self.params = next_page_params(data, self._extra)

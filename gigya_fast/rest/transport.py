@@ -1,17 +1,22 @@
-"""The blocking HTTP transport: one urllib3 pool manager for the client's life.
+"""The blocking HTTP transport: urllib3 pools for the client's life.
 
 A thin layer: POST bytes, return ``(status, headers, body)``, and map every
 urllib3 failure to a gigya_fast error, noting whether the request may have
 reached the server. urllib3's own retries and redirects are off: resending
 is decided by :mod:`gigya_fast.rest.retry` and every resend is signed anew.
+
+Every answer is bounded: in time, by a deadline of the whole timeout
+(connect + read, or ``Timeout.total``) across status line, headers and body
+(:mod:`.deadline`); in size, by ``max_response_bytes`` counted after
+decompression (:mod:`.body`).
 """
 
 from __future__ import annotations
 
-import logging
 import ssl
-from typing import TYPE_CHECKING, Dict, Mapping, NamedTuple, Optional, Tuple, Union
-from urllib.parse import unquote, urlsplit, urlunsplit
+import threading
+import time
+from typing import TYPE_CHECKING, Callable, Dict, Mapping, Optional, Tuple, Union
 
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
@@ -28,8 +33,20 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from ..errors import ConfigurationError, ConnectionFailedError, GigyaError, RequestTimeoutError
+from ..errors import ConfigurationError
+from .body import DEFAULT_MAX_RESPONSE_BYTES, BodyCollector, BodyError, BodyTooLarge
+from .deadline import DEADLINE_POOL_CLASSES, set_deadline
 from .envelope import malformed
+from .environment import ProxyRoutes, split_proxy_credentials
+from .sending import (
+    CONNECTION_FAILED_CODE,
+    TIMEOUT_CODE,
+    RawResponse,
+    SendError,
+    connection_failed,
+    failure_reason,
+    timed_out,
+)
 
 if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse
@@ -39,44 +56,16 @@ __all__ = [
     "SendError",
     "TimeoutSpec",
     "to_timeout",
+    "total_seconds",
     "build_pool_manager",
     "Urllib3Transport",
     "TIMEOUT_CODE",
     "CONNECTION_FAILED_CODE",
 ]
 
-logger = logging.getLogger(__name__)
-
-#: Client-side code of the original SDK for a timeout ("Request Timeout").
-TIMEOUT_CODE = 504002
-#: Client-side code of the original SDK for any other failure.
-CONNECTION_FAILED_CODE = 500000
-
 _URLLIB3_MAJOR = int(str(getattr(urllib3, "__version__", "2")).split(".", 1)[0])
 
 TimeoutSpec = Union[float, int, Tuple[float, float], urllib3.Timeout]
-
-
-class RawResponse(NamedTuple):
-    """An HTTP answer, body fully read and decoded (gzip/deflate)."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-
-class SendError(Exception):
-    """Carries the error for the caller plus what the retry logic needs.
-
-    *sent*: the request may have reached the server. *permanent*: retrying
-    cannot help (TLS verification failures, bad proxy configuration).
-    """
-
-    def __init__(self, error: GigyaError, *, sent: bool, permanent: bool = False) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.sent = sent
-        self.permanent = permanent
 
 
 def to_timeout(value: TimeoutSpec) -> urllib3.Timeout:
@@ -92,6 +81,16 @@ def to_timeout(value: TimeoutSpec) -> urllib3.Timeout:
     return urllib3.Timeout(connect=float(value), read=float(value))
 
 
+def total_seconds(timeout: urllib3.Timeout) -> Optional[float]:
+    """How long one attempt may take in all: ``total``, else connect + read; None when unbounded."""
+    if isinstance(timeout.total, (int, float)):
+        return float(timeout.total)
+    connect, read = timeout.connect_timeout, timeout.read_timeout
+    if isinstance(connect, (int, float)) and isinstance(read, (int, float)):
+        return float(connect) + float(read)
+    return None
+
+
 def build_pool_manager(
     ssl_context: ssl.SSLContext,
     *,
@@ -101,7 +100,10 @@ def build_pool_manager(
     proxy_headers: Optional[Mapping[str, str]] = None,
     block: bool = False,
 ) -> urllib3.PoolManager:
-    """A PoolManager (or ProxyManager tunnelling HTTPS with CONNECT) verifying TLS with *ssl_context*."""
+    """A PoolManager (or ProxyManager tunnelling HTTPS with CONNECT) verifying TLS with *ssl_context*.
+
+    Its pools honour the per-attempt deadline of :mod:`.deadline`.
+    """
     if _URLLIB3_MAJOR < 2:
         # urllib3 1.26 does not pass IP-address hosts to the context as server_hostname, which a
         # checking context refuses; it then matches the host name itself (assert_hostname stays on).
@@ -113,114 +115,106 @@ def build_pool_manager(
         "retries": False,
         "ssl_context": ssl_context,
     }
+    manager: urllib3.PoolManager
     if proxy_url is None:
-        return urllib3.PoolManager(**common)  # type: ignore[arg-type]
-    if not proxy_url.lower().startswith(("http://", "https://")):
-        raise ConfigurationError("proxy_url must be an http:// or https:// URL")
-    headers = dict(proxy_headers or {})
-    parts = urlsplit(proxy_url)
-    if parts.username is not None:  # urllib3 ignores credentials in the proxy URL: send them as Basic auth
-        credentials = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
-        headers.update(urllib3.util.make_headers(proxy_basic_auth=credentials))
-        netloc = parts.netloc.rsplit("@", 1)[1]
-        proxy_url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    try:
-        return urllib3.ProxyManager(
-            proxy_url,
-            proxy_headers=headers,
-            proxy_ssl_context=ssl_context,
-            **common,  # type: ignore[arg-type]
-        )
-    except (ValueError, HTTPError) as exc:
-        raise ConfigurationError("invalid proxy_url: %s" % type(exc).__name__) from None
+        manager = urllib3.PoolManager(**common)  # type: ignore[arg-type]
+    else:
+        if not proxy_url.lower().startswith(("http://", "https://")):
+            raise ConfigurationError("proxy_url must be an http:// or https:// URL")
+        plain_url, headers = split_proxy_credentials(proxy_url, proxy_headers)
+        try:
+            manager = urllib3.ProxyManager(
+                plain_url,
+                proxy_headers=headers,
+                proxy_ssl_context=ssl_context,
+                **common,  # type: ignore[arg-type]
+            )
+        except (ValueError, HTTPError) as exc:
+            raise ConfigurationError("invalid proxy_url: %s" % type(exc).__name__) from None
+    manager.pool_classes_by_scheme = dict(DEADLINE_POOL_CLASSES)
+    return manager
 
 
-def _host_of(url: str) -> str:
-    return url.split("/", 3)[2] if url.count("/") >= 2 else url
-
-
-def _innermost(exc: BaseException) -> BaseException:
-    """Follow urllib3's wrappers (``reason``, ``original_error``, ``args[0]``) to the root cause."""
-    cause = exc
-    for _ in range(5):
-        inner = getattr(cause, "reason", None) or getattr(cause, "original_error", None)
-        if not isinstance(inner, BaseException) and cause.args and isinstance(cause.args[0], BaseException):
-            inner = cause.args[0]
-        if not isinstance(inner, BaseException) or inner is cause:
-            break
-        cause = inner
-    return cause
-
-
-def _reason(exc: BaseException) -> str:
-    """A short cause without URLs, headers or connection reprs."""
-    cause = _innermost(exc)
-    if isinstance(cause, ssl.SSLCertVerificationError):
-        return "TLS error: certificate verify failed: %s" % (cause.verify_message or cause.reason)
-    if isinstance(cause, ssl.SSLError):
-        return "TLS error: %s" % (cause.reason or cause.strerror or type(cause).__name__)
-    if isinstance(cause, ssl.CertificateError):
-        return "TLS error: %s" % cause
-    text = str(cause)
-    if text.startswith(("HTTPConnection(", "HTTPSConnection(", "<")) and "): " in text:
-        text = text.split("): ", 1)[1]  # drop urllib3's "HTTPSConnection(host=..., port=...): " prefix
-    elif isinstance(cause, OSError) and cause.strerror:
-        text = cause.strerror
-    return text or type(cause).__name__
-
-
-def _failed(url: str, exc: BaseException, *, sent: bool, permanent: bool = False) -> SendError:
-    error = ConnectionFailedError(
-        "connection to %s failed: %s" % (_host_of(url), _reason(exc)), error_code=CONNECTION_FAILED_CODE
-    )
-    error.__cause__ = exc
-    return SendError(error, sent=sent, permanent=permanent)
-
-
-def _timed_out(url: str, exc: BaseException, *, sent: bool) -> SendError:
-    what = "read" if sent else "connect"
-    error = RequestTimeoutError(
-        "Request Timeout: no %s from %s in time" % ("answer" if sent else "connection", _host_of(url)),
-        error_code=TIMEOUT_CODE,
-        error_details="%s timeout" % what,
-    )
-    error.__cause__ = exc
-    return SendError(error, sent=sent)
+_Route = Tuple[Optional[HTTPConnectionPool], urllib3.PoolManager]
+_CHUNK = 65536
 
 
 class Urllib3Transport:
-    """POSTs prepared bodies over a shared urllib3 pool manager; thread-safe."""
+    """POSTs prepared bodies over urllib3 pools, one manager per proxy in use; thread-safe.
 
-    def __init__(self, manager: urllib3.PoolManager, timeout: urllib3.Timeout, *, owns_manager: bool = True) -> None:
+    *manager* carries every request when given (an injected manager, used as
+    it is); otherwise *make_manager(proxy_url or None)* builds one manager per
+    proxy that *routes* picks for a URL (the environment may name one per
+    scheme and exempt hosts).
+    """
+
+    def __init__(
+        self,
+        manager: Optional[urllib3.PoolManager],
+        timeout: urllib3.Timeout,
+        *,
+        make_manager: Optional[Callable[[Optional[str]], urllib3.PoolManager]] = None,
+        routes: Optional[ProxyRoutes] = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        self.owns_manager = manager is None
+        self._make = make_manager
+        self._proxies = routes if routes is not None else ProxyRoutes(trust_env=False)
+        self._managers: Dict[Optional[str], urllib3.PoolManager] = {}
+        self._lock = threading.Lock()
+        if manager is None:
+            if make_manager is None:
+                raise ValueError("a transport needs a manager or a way to make one")
+            manager = self._manager_for(self._proxies.explicit)
         self.manager = manager
         self.timeout = timeout
-        self.owns_manager = owns_manager
-        # Plain-HTTP requests through a proxy need the manager (absolute-form targets);
-        # everything else goes straight to the per-origin pool, skipping a URL parse.
-        self._proxied_http = isinstance(manager, urllib3.ProxyManager)
-        self._pools: Dict[str, HTTPConnectionPool] = {}
+        self.max_response_bytes = max_response_bytes
+        self._total = total_seconds(timeout)
+        # origin -> (pool, manager); pool None for plain-HTTP requests through a proxy, which
+        # need the manager (absolute-form targets). Skips a URL parse per request.
+        self._routes: Dict[str, _Route] = {}
+
+    def _manager_for(self, proxy: Optional[str]) -> urllib3.PoolManager:
+        manager = self._managers.get(proxy)
+        if manager is None:
+            assert self._make is not None
+            with self._lock:
+                manager = self._managers.get(proxy)
+                if manager is None:
+                    manager = self._managers[proxy] = self._make(proxy)
+        return manager
+
+    def _route(self, origin: str) -> _Route:
+        if self.owns_manager:
+            proxy = self._proxies.proxy_for(origin)
+            manager = self._manager_for(proxy)
+            proxied = proxy is not None
+        else:
+            manager = self.manager
+            proxied = isinstance(manager, urllib3.ProxyManager)
+        pool = None if proxied and origin.startswith("http:") else manager.connection_from_url(origin)
+        route = (pool, manager)
+        if len(self._routes) < 64:
+            self._routes[origin] = route
+        return route
 
     def _open(self, url: str, body: bytes, headers: Mapping[str, str], timeout: urllib3.Timeout) -> BaseHTTPResponse:
         split = url.find("/", 8)
         origin, path = (url, "/") if split < 0 else (url[:split], url[split:])
-        if self._proxied_http and origin.startswith("http:"):
-            return self.manager.urlopen(
-                "POST", url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False,
-                preload_content=False,
-            )
         for _ in range(2):
-            pool = self._pools.get(origin)
+            pool, manager = self._routes.get(origin) or self._route(origin)
             if pool is None:
-                pool = self.manager.connection_from_url(origin)
-                if len(self._pools) < 64:
-                    self._pools[origin] = pool
+                return manager.urlopen(
+                    "POST", url, body=body, headers=headers, timeout=timeout, retries=False, redirect=False,
+                    preload_content=False,
+                )
             try:
                 return pool.urlopen(
                     "POST", path, body=body, headers=headers, timeout=timeout, retries=False, redirect=False,
                     assert_same_host=False, preload_content=False,
                 )
             except ClosedPoolError:  # the manager evicted or cleared this pool: ask it for a new one
-                self._pools.pop(origin, None)
+                self._routes.pop(origin, None)
         raise ClosedPoolError(None, "connection pool closed")  # type: ignore[arg-type]
 
     def post(
@@ -233,38 +227,74 @@ class Urllib3Transport:
         method: str = "",
     ) -> RawResponse:
         """Send one POST; raise :class:`SendError` or ``MalformedResponseError`` (truncated body)."""
+        if timeout is None:
+            timeout, total = self.timeout, self._total
+        else:
+            total = total_seconds(timeout)
+        set_deadline(None if total is None else time.monotonic() + total)
         try:
-            response = self._open(url, body, headers, timeout or self.timeout)
+            response = self._open(url, body, headers, timeout)
         except NewConnectionError as exc:  # before ConnectTimeoutError: it is a subclass
-            raise _failed(url, exc, sent=False) from None
+            raise connection_failed(url, exc, sent=False) from None
         except ConnectTimeoutError as exc:
-            raise _timed_out(url, exc, sent=False) from None
+            raise timed_out(url, exc, sent=False) from None
         except ReadTimeoutError as exc:
-            raise _timed_out(url, exc, sent=True) from None
+            raise timed_out(url, exc, sent=True) from None
         except SSLError as exc:
-            raise _failed(url, exc, sent=False, permanent=True) from None
+            raise connection_failed(url, exc, sent=False, permanent=True) from None
         except ProxyError as exc:
             inner = getattr(exc, "original_error", None) or getattr(exc, "reason", None)
             permanent = isinstance(inner, (SSLError, ssl.SSLError))
-            raise _failed(url, exc, sent=False, permanent=permanent) from None
+            raise connection_failed(url, exc, sent=False, permanent=permanent) from None
         except (EmptyPoolError, ClosedPoolError) as exc:
-            raise _failed(url, exc, sent=False) from None
+            raise connection_failed(url, exc, sent=False) from None
         except (ProtocolError, HTTPError, OSError) as exc:
-            raise _failed(url, exc, sent=True) from None
-        try:
-            data = response.read()
-        except ReadTimeoutError as exc:
-            raise _timed_out(url, exc, sent=True) from None
-        except (ProtocolError, DecodeError, OSError) as exc:
-            raise malformed(method, response.status, "body truncated or undecodable (%s)" % _reason(exc)) from None
-        except HTTPError as exc:
-            raise _failed(url, exc, sent=True) from None
+            raise connection_failed(url, exc, sent=True) from None
         finally:
+            set_deadline(None)
+        complete = False
+        try:
+            data = self._read_body(response)
+            complete = True
+        except ReadTimeoutError as exc:
+            raise timed_out(url, exc, sent=True) from None
+        except BodyTooLarge as exc:
+            raise SendError(malformed(method, response.status, str(exc)), sent=True, permanent=True) from None
+        except BodyError as exc:
+            raise malformed(method, response.status, str(exc)) from None
+        except (ProtocolError, DecodeError, OSError) as exc:
+            reason = "body truncated or undecodable (%s)" % failure_reason(exc)
+            raise malformed(method, response.status, reason) from None
+        except HTTPError as exc:
+            raise connection_failed(url, exc, sent=True) from None
+        finally:
+            if not complete:  # never hand a half-read connection to the next request
+                response.close()
             response.release_conn()
         return RawResponse(response.status, response.headers, data)
 
+    def _read_body(self, response: BaseHTTPResponse) -> bytes:
+        """The decoded body, read raw and decoded here so that both sizes stay under the limit."""
+        limit = self.max_response_bytes
+        encoding = response.headers.get("Content-Encoding")
+        length = getattr(response, "length_remaining", None)
+        if isinstance(length, int) and length > limit:
+            raise BodyTooLarge("response larger than max_response_bytes (%d)" % limit)
+        if not encoding and isinstance(length, int):  # the common case: one read of a known size
+            data: bytes = response.read(decode_content=False)
+            return data
+        collector = BodyCollector(encoding, limit)
+        while True:
+            chunk = response.read(_CHUNK, decode_content=False)
+            if not chunk:
+                return collector.finish()
+            collector.feed(chunk)
+
     def close(self) -> None:
-        """Close every pooled connection (only when the manager is ours)."""
-        self._pools = {}
+        """Close every pooled connection (only when the managers are ours)."""
+        self._routes = {}
         if self.owns_manager:
-            self.manager.clear()
+            with self._lock:
+                managers = list(self._managers.values())
+            for manager in managers:
+                manager.clear()

@@ -149,6 +149,18 @@ def test_bad_options() -> None:
     assert Client("3_k", retries=RetryPolicy(7)).retry_policy.max_retries == 7
 
 
+def test_a_urllib3_retry_is_refused_with_the_reason() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Client("3_k", retries=urllib3.Retry(3))  # type: ignore[arg-type]
+    text = str(info.value)
+    assert "RetryPolicy" in text and "errorCode" in text and "signed anew" in text
+    assert isinstance(info.value, ValueError)
+    for bad in (-1, 1.5, True, "3"):
+        with pytest.raises(ConfigurationError, match="RetryPolicy"):
+            Client("3_k", retries=bad)  # type: ignore[arg-type]
+    assert Client("3_k", retries=None).retry_policy.max_retries == 0  # type: ignore[arg-type]
+
+
 def test_timeouts() -> None:
     assert (to_timeout(3).connect_timeout, to_timeout(3).read_timeout) == (3.0, 3.0)
     assert (to_timeout((1, 20)).connect_timeout, to_timeout((1, 20)).read_timeout) == (1.0, 20.0)

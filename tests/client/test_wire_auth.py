@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, List, Tuple
+from typing import Any, Callable, List, Tuple
 
 import pytest
 import urllib3
@@ -18,8 +18,8 @@ def _uid(cdc: Any) -> str:
     return str(cdc.accounts[0]["UID"])
 
 
-def test_user_key_signed(cdc: Any) -> None:
-    with Client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url) as client:
+def test_user_key_signed(make_client: Callable[..., Any], cdc: Any) -> None:
+    with make_client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url) as client:
         r = client.call("accounts.getAccountInfo", UID=_uid(cdc), include="profile,data")
     assert isinstance(r, Response) and r.error_code == 0 and r["UID"] == _uid(cdc)
     assert r.get("profile.email", "").endswith("@example.com")
@@ -30,16 +30,16 @@ def test_user_key_signed(cdc: Any) -> None:
     assert seen.params["format"] == "json" and seen.params["httpStatusCodes"] == "false"
 
 
-def test_partner_secret_signed(cdc: Any) -> None:
-    with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url) as client:
+def test_partner_secret_signed(make_client: Callable[..., Any], cdc: Any) -> None:
+    with make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url) as client:
         assert client.call("accounts.getAccountInfo", {"UID": _uid(cdc)}).ok
     assert [r.auth_mode for r in cdc.requests] == ["partner_sig"]
     assert "userKey" not in cdc.requests[0].params
 
 
-def test_wrong_secret_is_403003_with_call_id(cdc: Any) -> None:
+def test_wrong_secret_is_403003_with_call_id(make_client: Callable[..., Any], cdc: Any) -> None:
     _, other_secret = cdc.add_user_key()
-    with Client(cdc.api_key, user_key=cdc.user_key, secret=other_secret, base_url=cdc.url) as client:
+    with make_client(cdc.api_key, user_key=cdc.user_key, secret=other_secret, base_url=cdc.url) as client:
         with pytest.raises(AuthenticationError) as info:
             client.call("accounts.getAccountInfo", UID=_uid(cdc))
         error = info.value
@@ -50,8 +50,8 @@ def test_wrong_secret_is_403003_with_call_id(cdc: Any) -> None:
     assert len(cdc.requests) == 2  # never retried
 
 
-def test_clear_secret_over_https(cdc_tls: Any) -> None:
-    with Client(
+def test_clear_secret_over_https(make_client: Callable[..., Any], cdc_tls: Any) -> None:
+    with make_client(
         cdc_tls.api_key,
         user_key=cdc_tls.user_key,
         secret=cdc_tls.user_secret,
@@ -65,11 +65,13 @@ def test_clear_secret_over_https(cdc_tls: Any) -> None:
 
 
 @pytest.mark.parametrize("which", ["pkcs1", "pkcs8"])
-def test_jwt_bearer(cdc: Any, rsa_pems: Tuple[bytes, bytes, bytes], which: str) -> None:
+def test_jwt_bearer(
+    make_client: Callable[..., Any], cdc: Any, rsa_pems: Tuple[bytes, bytes, bytes], which: str
+) -> None:
     user_key, _ = cdc.add_user_key()
     cdc.register_public_key(user_key, rsa_pems[2])
     pem = rsa_pems[0] if which == "pkcs1" else rsa_pems[1].decode("ascii")
-    with Client(cdc.api_key, user_key=user_key, private_key=pem, base_url=cdc.url) as client:
+    with make_client(cdc.api_key, user_key=user_key, private_key=pem, base_url=cdc.url) as client:
         assert client.auth_mode == "jwt"
         for _ in range(3):  # a fresh jti each time: the server refuses reused ones
             assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).ok
@@ -77,21 +79,23 @@ def test_jwt_bearer(cdc: Any, rsa_pems: Tuple[bytes, bytes, bytes], which: str) 
     assert all("userKey" not in r.params and "sig" not in r.params for r in cdc.requests)
 
 
-def test_jwt_bearer_with_unknown_key_is_400008(cdc: Any, rsa_pems: Tuple[bytes, bytes, bytes]) -> None:
-    with Client(cdc.api_key, user_key="unregistered", private_key=rsa_pems[0], base_url=cdc.url) as client:
+def test_jwt_bearer_with_unknown_key_is_400008(
+    make_client: Callable[..., Any], cdc: Any, rsa_pems: Tuple[bytes, bytes, bytes]
+) -> None:
+    with make_client(cdc.api_key, user_key="unregistered", private_key=rsa_pems[0], base_url=cdc.url) as client:
         with pytest.raises(InvalidRequestError) as info:
             client.call("accounts.getAccountInfo", UID=_uid(cdc))
     assert info.value.error_code == 400008
 
 
-def test_access_token_as_oauth_token(cdc: Any) -> None:
-    with Client(cdc.api_key, access_token=cdc.issue_access_token(), base_url=cdc.url) as client:
+def test_access_token_as_oauth_token(make_client: Callable[..., Any], cdc: Any) -> None:
+    with make_client(cdc.api_key, access_token=cdc.issue_access_token(), base_url=cdc.url) as client:
         assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).ok
     assert cdc.requests[0].auth_mode == "oauth_token"
 
 
-def test_oauth2_client_credentials(cdc_tls: Any) -> None:
-    with Client(
+def test_oauth2_client_credentials(make_client: Callable[..., Any], cdc_tls: Any) -> None:
+    with make_client(
         cdc_tls.api_key,
         user_key=cdc_tls.user_key,
         secret=cdc_tls.user_secret,
@@ -110,8 +114,8 @@ def test_oauth2_client_credentials(cdc_tls: Any) -> None:
     assert [r.auth_mode for r in cdc_tls.requests if r.method != "oauth2.token"] == ["oauth2"] * 4
 
 
-def test_oauth2_token_fetched_once_for_concurrent_calls(cdc_tls: Any) -> None:
-    with Client(
+def test_oauth2_token_fetched_once_for_concurrent_calls(make_client: Callable[..., Any], cdc_tls: Any) -> None:
+    with make_client(
         cdc_tls.api_key,
         user_key=cdc_tls.user_key,
         secret=cdc_tls.user_secret,
@@ -124,9 +128,9 @@ def test_oauth2_token_fetched_once_for_concurrent_calls(cdc_tls: Any) -> None:
     assert [r.method for r in cdc_tls.requests].count("oauth2.token") == 1
 
 
-def test_oauth2_refused_token_is_renewed_once(cdc_tls: Any) -> None:
+def test_oauth2_refused_token_is_renewed_once(make_client: Callable[..., Any], cdc_tls: Any) -> None:
     cdc_tls.faults.add("accounts.search", error_code=403005)
-    with Client(
+    with make_client(
         cdc_tls.api_key,
         user_key=cdc_tls.user_key,
         secret=cdc_tls.user_secret,
@@ -150,9 +154,9 @@ def test_oauth2_refused_token_is_renewed_once(cdc_tls: Any) -> None:
     ]
 
 
-def test_oauth2_bad_secret(cdc_tls: Any) -> None:
+def test_oauth2_bad_secret(make_client: Callable[..., Any], cdc_tls: Any) -> None:
     _, wrong = cdc_tls.add_user_key()
-    with Client(
+    with make_client(
         cdc_tls.api_key,
         user_key=cdc_tls.user_key,
         secret=wrong,
@@ -166,28 +170,28 @@ def test_oauth2_bad_secret(cdc_tls: Any) -> None:
     assert [r.method for r in cdc_tls.requests] == ["oauth2.token"]
 
 
-def test_mtls_paths_and_pem_bytes(cdc_mtls: Any) -> None:
+def test_mtls_paths_and_pem_bytes(make_client: Callable[..., Any], cdc_mtls: Any) -> None:
     cert_path, key_path = cdc_mtls.issue_client_cert()
-    with Client(cdc_mtls.api_key, client_cert=cert_path, client_key=key_path, base_url=cdc_mtls.url,
+    with make_client(cdc_mtls.api_key, client_cert=cert_path, client_key=key_path, base_url=cdc_mtls.url,
                 ca_certs=cdc_mtls.ca_path) as client:
         assert client.auth_mode == "mtls"
         assert client.call("accounts.search", query="SELECT * FROM accounts LIMIT 1").ok
     cert_pem, key_pem = Path(cert_path).read_bytes(), Path(key_path).read_bytes()
-    with Client(cdc_mtls.api_key, client_cert=cert_pem + key_pem, base_url=cdc_mtls.url,
+    with make_client(cdc_mtls.api_key, client_cert=cert_pem + key_pem, base_url=cdc_mtls.url,
                 ca_certs=Path(cdc_mtls.ca_path).read_bytes()) as client:
         assert client.call("accounts.search", query="SELECT * FROM accounts LIMIT 1").ok
     assert [r.auth_mode for r in cdc_mtls.requests] == ["mtls", "mtls"]
     assert all("sig" not in r.params and "userKey" not in r.params for r in cdc_mtls.requests)
 
 
-def test_mtls_without_certificate_is_refused(cdc_mtls: Any) -> None:
-    with Client(cdc_mtls.api_key, base_url=cdc_mtls.url, ca_certs=cdc_mtls.ca_path) as client:
+def test_mtls_without_certificate_is_refused(make_client: Callable[..., Any], cdc_mtls: Any) -> None:
+    with make_client(cdc_mtls.api_key, base_url=cdc_mtls.url, ca_certs=cdc_mtls.ca_path) as client:
         with pytest.raises(InvalidRequestError):
             client.call("accounts.search", query="SELECT * FROM accounts LIMIT 1")
 
 
-def test_anonymous_public_key(cdc: Any) -> None:
-    with Client(cdc.api_key, base_url=cdc.url) as client:
+def test_anonymous_public_key(make_client: Callable[..., Any], cdc: Any) -> None:
+    with make_client(cdc.api_key, base_url=cdc.url) as client:
         r = client.call("accounts.getJWTPublicKey", V2=True)
     assert r.get("keys[0].kty") == "RSA"
     assert cdc.requests[0].auth_mode == "anonymous"
@@ -225,15 +229,15 @@ def test_injected_pool_manager_is_used_and_left_open(cdc: Any) -> None:
     manager.clear()
 
 
-def test_sequential_calls_reuse_one_connection(cdc: Any) -> None:
-    with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url) as client:
+def test_sequential_calls_reuse_one_connection(make_client: Callable[..., Any], cdc: Any) -> None:
+    with make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url) as client:
         for _ in range(5):
             client.call("accounts.getAccountInfo", UID=_uid(cdc))
     assert len({r.connection_id for r in cdc.requests}) == 1
 
 
-def test_wrong_server_ca_is_refused(cdc_tls: Any) -> None:
-    with Client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url) as client:  # certifi only
+def test_wrong_server_ca_is_refused(make_client: Callable[..., Any], cdc_tls: Any) -> None:
+    with make_client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url) as client:  # certifi only
         with pytest.raises(ConnectionFailedError) as info:
             client.call("accounts.getAccountInfo", UID="x")
     assert "certificate" in str(info.value).lower()

@@ -4,17 +4,17 @@ reprs and error messages never show secrets, signatures or tokens."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator, List, Tuple
+from typing import Any, Callable, Iterator, List, Tuple
 
 import pytest
 
 from gigya_fast.errors import GigyaError, MalformedResponseError
-from gigya_fast.rest import Client, RetryPolicy
+from gigya_fast.rest import RetryPolicy
 
 
 @pytest.fixture
-def client(cdc: Any, fast_retries: RetryPolicy) -> Iterator[Client]:
-    with Client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url,
+def client(make_client: Callable[..., Any], cdc: Any, fast_retries: RetryPolicy) -> Iterator[Any]:
+    with make_client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url,
                 retries=fast_retries) as c:
         yield c
 
@@ -28,7 +28,7 @@ def client(cdc: Any, fast_retries: RetryPolicy) -> Iterator[Client]:
         ("truncated", 200, "truncated"),
     ],
 )
-def test_malformed_answers(cdc: Any, client: Client, kind: str, status: int, reason: str) -> None:
+def test_malformed_answers(cdc: Any, client: Any, kind: str, status: int, reason: str) -> None:
     uid = cdc.accounts[0]["UID"]
     cdc.faults.add("accounts.setAccountInfo", malformed=kind, http_status=status)
     with pytest.raises(MalformedResponseError) as info:
@@ -41,7 +41,7 @@ def test_malformed_answers(cdc: Any, client: Client, kind: str, status: int, rea
     assert client.call("accounts.getAccountInfo", UID=uid).ok  # the connection pool is still healthy
 
 
-def test_503_is_retried_even_for_writes(cdc: Any, client: Client) -> None:
+def test_503_is_retried_even_for_writes(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.setAccountInfo", malformed="html", http_status=503)
     assert client.call("accounts.setAccountInfo", UID=cdc.accounts[0]["UID"], data={"m": 2}).attempts == 2
 
@@ -52,8 +52,14 @@ def _secrets(cdc: Any, extra: List[str]) -> List[str]:
     return [v for v in values if v]
 
 
-def test_nothing_secret_is_logged(cdc: Any, cdc_tls: Any, caplog: pytest.LogCaptureFixture,
-                                  rsa_pems: Tuple[bytes, bytes, bytes], fast_retries: RetryPolicy) -> None:
+def test_nothing_secret_is_logged(
+    make_client: Callable[..., Any],
+    cdc: Any,
+    cdc_tls: Any,
+    caplog: pytest.LogCaptureFixture,
+    rsa_pems: Tuple[bytes, bytes, bytes],
+    fast_retries: RetryPolicy,
+) -> None:
     caplog.set_level(logging.DEBUG)
     uid = cdc.accounts[0]["UID"]
     token = cdc.issue_access_token()
@@ -64,13 +70,13 @@ def test_nothing_secret_is_logged(cdc: Any, cdc_tls: Any, caplog: pytest.LogCapt
     cdc.faults.add("*", error_code=500001, times=3)
     cdc.faults.add("accounts.getAccountInfo", error_code=403003)
     clients = [
-        Client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url, retries=fast_retries),
-        Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, retries=fast_retries),
-        Client(cdc.api_key, access_token=token, base_url=cdc.url, retries=fast_retries),
-        Client(cdc.api_key, user_key=jwt_key, private_key=rsa_pems[0], base_url=cdc.url, retries=fast_retries),
-        Client(cdc_tls.api_key, user_key=cdc_tls.user_key, secret=cdc_tls.user_secret, auth="oauth2",
+        make_client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url, retries=fast_retries),
+        make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, retries=fast_retries),
+        make_client(cdc.api_key, access_token=token, base_url=cdc.url, retries=fast_retries),
+        make_client(cdc.api_key, user_key=jwt_key, private_key=rsa_pems[0], base_url=cdc.url, retries=fast_retries),
+        make_client(cdc_tls.api_key, user_key=cdc_tls.user_key, secret=cdc_tls.user_secret, auth="oauth2",
                base_url=cdc_tls.url, ca_certs=cdc_tls.ca_path, retries=fast_retries),
-        Client(cdc_tls.api_key, user_key=cdc_tls.user_key, secret=cdc_tls.user_secret, auth="clear",
+        make_client(cdc_tls.api_key, user_key=cdc_tls.user_key, secret=cdc_tls.user_secret, auth="clear",
                base_url=cdc_tls.url, ca_certs=cdc_tls.ca_path, retries=fast_retries),
     ]
     for client in clients:
@@ -83,7 +89,7 @@ def test_nothing_secret_is_logged(cdc: Any, cdc_tls: Any, caplog: pytest.LogCapt
                 except GigyaError as exc:
                     texts.extend([str(exc), repr(exc)])
             if client.auth_mode == "oauth2":
-                tokens.append(client._auth._token.value.reveal())  # type: ignore[attr-defined]  # noqa: SLF001
+                tokens.append(client._auth._token.value.reveal())  # noqa: SLF001
     bearer = [r.headers.get("Authorization", "") for r in cdc.requests + cdc_tls.requests]
     assert len(tokens) == 1
     forbidden = _secrets(cdc, [token, cdc_tls.user_secret, "hunter2"] + tokens)
@@ -97,11 +103,11 @@ def test_nothing_secret_is_logged(cdc: Any, cdc_tls: Any, caplog: pytest.LogCapt
         assert "sig=" not in text and "oauth_token=" not in text and "Bearer" not in text
 
 
-def test_one_debug_line_per_attempt(cdc: Any, client: Client, caplog: pytest.LogCaptureFixture) -> None:
+def test_one_debug_line_per_attempt(cdc: Any, client: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="gigya_fast.rest")
     cdc.faults.add("accounts.getAccountInfo", error_code=500028)
     client.call("accounts.getAccountInfo", UID=cdc.accounts[0]["UID"])
-    lines = [r for r in caplog.records if r.name == "gigya_fast.rest.client" and r.levelno == logging.DEBUG]
+    lines = [r for r in caplog.records if r.name == "gigya_fast.rest.attempts" and r.levelno == logging.DEBUG]
     assert len(lines) == 2
     first, second = (r.getMessage() for r in lines)
     assert first.startswith("accounts.getAccountInfo host=127.0.0.1:%d attempt=1 errorCode=500028 callId=" % cdc.port)

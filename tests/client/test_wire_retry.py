@@ -5,8 +5,9 @@ skew is corrected from the Date header."""
 from __future__ import annotations
 
 import itertools
+import os
 import time
-from typing import Any, Iterator, List
+from typing import Any, Callable, Iterator, List, Tuple
 
 import pytest
 
@@ -17,21 +18,33 @@ from gigya_fast.errors import (
     RequestTimeoutError,
     ServerError,
 )
-from gigya_fast.rest import Client, RetryPolicy
+from gigya_fast.rest import RetryPolicy
 from gigya_fast.rest.retry import RETRYABLE_CODES
 
 from .helpers import expected_sig
 
 
 @pytest.fixture
-def client(cdc: Any, fast_retries: RetryPolicy) -> Iterator[Client]:
-    with Client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url,
+def client(make_client: Callable[..., Any], cdc: Any, fast_retries: RetryPolicy) -> Iterator[Any]:
+    with make_client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url,
                 retries=fast_retries, timeout=(2.0, 0.4)) as c:
         yield c
 
 
 def _uid(cdc: Any) -> str:
     return str(cdc.accounts[0]["UID"])
+
+
+def _wait_for_log(cdc: Any, *, reads: int, writes: int, within: float = 5.0) -> Tuple[List[Any], List[Any]]:
+    """The server's logged reads and writes, once it has logged at least that many (or *within* passed)."""
+    deadline = time.monotonic() + within
+    while True:
+        seen = cdc.requests
+        got = ([q for q in seen if q.method == "accounts.getAccountInfo"],
+               [q for q in seen if q.method == "accounts.setAccountInfo"])
+        if (len(got[0]) >= reads and len(got[1]) >= writes) or time.monotonic() > deadline:
+            return got
+        time.sleep(0.01)
 
 
 def _assert_all_signed_anew(requests: List[Any]) -> None:
@@ -42,7 +55,7 @@ def _assert_all_signed_anew(requests: List[Any]) -> None:
 
 
 @pytest.mark.parametrize("code", sorted(RETRYABLE_CODES))
-def test_retryable_codes_on_a_write(cdc: Any, client: Client, code: int) -> None:
+def test_retryable_codes_on_a_write(cdc: Any, client: Any, code: int) -> None:
     cdc.faults.add("accounts.setAccountInfo", error_code=code, times=2)
     r = client.call("accounts.setAccountInfo", UID=_uid(cdc), data={"n": code})
     assert r.ok and r.attempts == 3
@@ -52,7 +65,7 @@ def test_retryable_codes_on_a_write(cdc: Any, client: Client, code: int) -> None
     assert cdc.get_account(_uid(cdc))["data"]["n"] == code
 
 
-def test_retries_exhausted(cdc: Any, client: Client) -> None:
+def test_retries_exhausted(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.setAccountInfo", error_code=500001, times=10)
     with pytest.raises(ServerError) as info:
         client.call("accounts.setAccountInfo", UID=_uid(cdc), data={"x": 1})
@@ -65,13 +78,13 @@ def test_retries_exhausted(cdc: Any, client: Client) -> None:
     assert len(cdc.requests) == 5
 
 
-def test_no_retry_for_other_errors(cdc: Any, client: Client) -> None:
+def test_no_retry_for_other_errors(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.setAccountInfo", error_code=400006)
     r = client.call("accounts.setAccountInfo", UID=_uid(cdc), raise_on_error=False)
     assert r.error_code == 400006 and len(cdc.requests) == 1
 
 
-def test_504002_resent_only_for_reads(cdc: Any, client: Client) -> None:
+def test_504002_resent_only_for_reads(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", error_code=504002)
     assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).attempts == 2
     cdc.faults.add("accounts.setAccountInfo", error_code=504002)
@@ -82,14 +95,14 @@ def test_504002_resent_only_for_reads(cdc: Any, client: Client) -> None:
     assert [q.error_code for q in cdc.requests] == [504002, 0, 504002, 504002, 0]
 
 
-def test_retry_writes_option(cdc: Any, fast_retries: RetryPolicy) -> None:
+def test_retry_writes_option(make_client: Callable[..., Any], cdc: Any, fast_retries: RetryPolicy) -> None:
     cdc.faults.add("accounts.setAccountInfo", error_code=504002)
-    with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, retries=fast_retries,
+    with make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, retries=fast_retries,
                 retry_writes=True) as c:
         assert c.call("accounts.setAccountInfo", UID=_uid(cdc), data={"x": 1}).attempts == 2
 
 
-def test_read_timeout_resent_for_reads_only(cdc: Any, client: Client) -> None:
+def test_read_timeout_resent_for_reads_only(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", delay=0.8)
     assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).ok
     cdc.faults.add("accounts.setAccountInfo", delay=0.8)
@@ -100,19 +113,18 @@ def test_read_timeout_resent_for_reads_only(cdc: Any, client: Client) -> None:
     error = info.value
     assert error.error_code == 504002 and isinstance(error, TimeoutError)
     assert "504002" in str(error)
-    time.sleep(0.6)  # let the slow attempts finish on the server side
-    writes = [q for q in cdc.requests if q.method == "accounts.setAccountInfo"]
-    reads = [q for q in cdc.requests if q.method == "accounts.getAccountInfo"]
+    # The slow attempts are logged once the server has answered them, after their delay.
+    reads, writes = _wait_for_log(cdc, reads=2, writes=1)
     assert len(writes) == 1 and len(reads) == 2
     _assert_all_signed_anew(reads)
 
 
-def test_per_call_timeout(cdc: Any, client: Client) -> None:
+def test_per_call_timeout(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", delay=0.3)
     assert client.call("accounts.getAccountInfo", UID=_uid(cdc), timeout=2.0).attempts == 1
 
 
-def test_dropped_connection(cdc: Any, client: Client) -> None:
+def test_dropped_connection(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", drop=True)
     assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).attempts == 2
     cdc.faults.add("accounts.setAccountInfo", drop=True)
@@ -122,7 +134,7 @@ def test_dropped_connection(cdc: Any, client: Client) -> None:
     assert [q.error_code for q in cdc.requests] == [-1, 0, -1]
 
 
-def test_clock_skew_is_corrected_from_the_date_header(cdc: Any, client: Client) -> None:
+def test_clock_skew_is_corrected_from_the_date_header(cdc: Any, client: Any) -> None:
     cdc.clock_offset = 900.0
     r = client.call("accounts.setAccountInfo", UID=_uid(cdc), data={"skew": 1})
     assert r.ok and r.attempts == 2
@@ -134,7 +146,7 @@ def test_clock_skew_is_corrected_from_the_date_header(cdc: Any, client: Client) 
     _assert_all_signed_anew([second, third])
 
 
-def test_clock_fix_happens_once_per_call(cdc: Any, client: Client) -> None:
+def test_clock_fix_happens_once_per_call(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", error_code=403002, times=2)
     with pytest.raises(AuthenticationError) as info:
         client.call("accounts.getAccountInfo", UID=_uid(cdc), retry=False)
@@ -142,28 +154,29 @@ def test_clock_fix_happens_once_per_call(cdc: Any, client: Client) -> None:
     assert len(cdc.requests) == 2
 
 
-def test_duplicate_nonce_gets_a_new_one(cdc: Any, client: Client) -> None:
-    replay = itertools.chain(["fixed-nonce", "fixed-nonce"], iter(lambda: "n%d" % time.perf_counter_ns(), None))
+def test_duplicate_nonce_gets_a_new_one(cdc: Any, client: Any) -> None:
+    fixed = "fixed-%s" % os.urandom(8).hex()  # the server remembers nonces across tests
+    replay = itertools.chain([fixed, fixed], iter(lambda: "n%d" % time.perf_counter_ns(), None))
     client._builder.nonces = lambda: next(replay)  # noqa: SLF001 - a client that repeats a nonce once
     assert client.call("accounts.getAccountInfo", UID=_uid(cdc)).attempts == 1
     r = client.call("accounts.getAccountInfo", UID=_uid(cdc))
     assert r.ok and r.attempts == 2
     seen = [(q.params["nonce"], q.error_code) for q in cdc.requests]
-    assert seen[:2] == [("fixed-nonce", 0), ("fixed-nonce", 403004)]
-    assert cdc.requests[2].params["nonce"] != "fixed-nonce"
+    assert seen[:2] == [(fixed, 0), (fixed, 403004)]
+    assert cdc.requests[2].params["nonce"] != fixed
 
 
-def test_every_attempt_signature_is_over_the_called_url(cdc: Any, client: Client) -> None:
+def test_every_attempt_signature_is_over_the_called_url(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.setAccountInfo", error_code=500026, times=2)
     client.call("accounts.setAccountInfo", UID=_uid(cdc), data={"x": 2})
     for seen in cdc.requests:
         assert seen.params["sig"] == expected_sig(cdc.url + seen.path, seen.params, cdc.user_secret)
 
 
-def test_total_time_bound(cdc: Any) -> None:
+def test_total_time_bound(make_client: Callable[..., Any], cdc: Any) -> None:
     policy = RetryPolicy(50, backoff=0.05, multiplier=1.0, jitter=0.0, max_elapsed=0.3)
     cdc.faults.add("accounts.setAccountInfo", error_code=500001, times=None)
-    with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, retries=policy) as c:
+    with make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, retries=policy) as c:
         started = time.monotonic()
         with pytest.raises(ServerError):
             c.call("accounts.setAccountInfo", UID=_uid(cdc), data={"x": 1})
@@ -171,7 +184,7 @@ def test_total_time_bound(cdc: Any) -> None:
     assert 2 <= len(cdc.requests) <= 7
 
 
-def test_per_call_policy(cdc: Any, client: Client) -> None:
+def test_per_call_policy(cdc: Any, client: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", error_code=500001, times=3)
     with pytest.raises(ServerError):
         client.call("accounts.getAccountInfo", UID=_uid(cdc), retry=RetryPolicy(1, backoff=0.001))

@@ -11,13 +11,12 @@ Nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import base64
-from typing import Any, Iterator, Tuple
+from typing import Any, Callable, Iterator, Tuple
 
 import pytest
 import trustme
 
 from gigya_fast.errors import ConnectionFailedError, DataCenterError
-from gigya_fast.rest import Client
 from gigya_fast.testing import LocalCDC
 
 from .proxy import Proxy
@@ -42,9 +41,10 @@ def mitm(cdc_tls: Any, mitm_ca: trustme.CA) -> Iterator[Proxy]:
         yield proxy
 
 
-def _client(cdc: Any, proxy: Proxy, ca: str, **kw: Any) -> Client:
+def _client(make_client: Callable[..., Any], cdc: Any, proxy: Proxy, ca: str, **kw: Any) -> Any:
     kw.setdefault("retries", 0)
-    return Client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, proxy_url=proxy.url, ca_certs=ca, **kw)
+    return make_client(cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, proxy_url=proxy.url, ca_certs=ca,
+                       **kw)
 
 
 @pytest.mark.parametrize(
@@ -57,20 +57,23 @@ def _client(cdc: Any, proxy: Proxy, ca: str, **kw: Any) -> Client:
     ],
 )
 def test_data_center_hosts(
+    make_client: Callable[..., Any],
     cdc_tls: Any, mitm: Proxy, mitm_ca_path: str, data_center: str, method: str, host: str
 ) -> None:
     uid = cdc_tls.accounts[0]["UID"]
-    with _client(cdc_tls, mitm, mitm_ca_path, data_center=data_center) as client:
+    with _client(make_client, cdc_tls, mitm, mitm_ca_path, data_center=data_center) as client:
         assert client.call(method, UID=uid).ok
     [seen] = cdc_tls.requests
     assert seen.host == host and seen.auth_mode == "user_sig"  # signature valid for https://<host>/...
     assert mitm.seen == ["CONNECT %s:443" % host]
 
 
-def test_301001_reroutes_and_remembers(cdc_tls: Any, mitm: Proxy, mitm_ca_path: str) -> None:
+def test_301001_reroutes_and_remembers(
+    make_client: Callable[..., Any], cdc_tls: Any, mitm: Proxy, mitm_ca_path: str
+) -> None:
     uid = cdc_tls.accounts[0]["UID"]
     cdc_tls.faults.add("accounts.setAccountInfo", error_code=301001, api_domain="eu2.gigya.com")
-    with _client(cdc_tls, mitm, mitm_ca_path, data_center="us1") as client:
+    with _client(make_client, cdc_tls, mitm, mitm_ca_path, data_center="us1") as client:
         assert client.call("accounts.setAccountInfo", UID=uid, data={"x": 1}).ok  # a write, re-routed anyway
         assert client.api_domain == "eu2.gigya.com"
         assert client.call("accounts.getAccountInfo", UID=uid).ok
@@ -84,18 +87,18 @@ def test_301001_reroutes_and_remembers(cdc_tls: Any, mitm: Proxy, mitm_ca_path: 
     assert first.params["nonce"] != second.params["nonce"] and second.auth_mode == "user_sig"
 
 
-def test_301001_with_base_url_is_an_error(cdc: Any) -> None:
+def test_301001_with_base_url_is_an_error(make_client: Callable[..., Any], cdc: Any) -> None:
     cdc.faults.add("accounts.getAccountInfo", error_code=301001, api_domain="eu2.gigya.com")
-    with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url) as client:
+    with make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url) as client:
         with pytest.raises(DataCenterError) as info:
             client.call("accounts.getAccountInfo", UID="x")
     assert info.value.response is not None and info.value.response["apiDomain"] == "eu2.gigya.com"
     assert len(cdc.requests) == 1
 
 
-def test_https_through_a_connect_tunnel(cdc_tls: Any) -> None:
+def test_https_through_a_connect_tunnel(make_client: Callable[..., Any], cdc_tls: Any) -> None:
     with Proxy() as proxy:
-        with Client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url,
+        with make_client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url,
                     ca_certs=cdc_tls.ca_path, proxy_url=proxy.url) as client:
             assert client.call("accounts.getAccountInfo", UID=cdc_tls.accounts[0]["UID"]).ok
             assert client.call("accounts.getAccountInfo", UID=cdc_tls.accounts[0]["UID"]).ok
@@ -103,10 +106,10 @@ def test_https_through_a_connect_tunnel(cdc_tls: Any) -> None:
     assert [r.auth_mode for r in cdc_tls.requests] == ["partner_sig"] * 2
 
 
-def test_proxy_credentials_become_basic_auth(cdc_tls: Any) -> None:
+def test_proxy_credentials_become_basic_auth(make_client: Callable[..., Any], cdc_tls: Any) -> None:
     with Proxy() as proxy:
         proxy_url = "http://user:p%%40ss@127.0.0.1:%d" % proxy.port
-        with Client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url,
+        with make_client(cdc_tls.api_key, secret=cdc_tls.partner_secret, base_url=cdc_tls.url,
                     ca_certs=cdc_tls.ca_path, proxy_url=proxy_url) as client:
             assert client.call("accounts.getAccountInfo", UID=cdc_tls.accounts[0]["UID"]).ok
             assert "p%40ss" not in repr(client) and "p@ss" not in repr(client)
@@ -114,16 +117,18 @@ def test_proxy_credentials_become_basic_auth(cdc_tls: Any) -> None:
         assert expected.lower() in proxy.heads[0].lower()
 
 
-def test_plain_http_through_a_proxy(cdc: Any) -> None:
+def test_plain_http_through_a_proxy(make_client: Callable[..., Any], cdc: Any) -> None:
     with Proxy() as proxy:
-        with Client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, proxy_url=proxy.url) as client:
+        with make_client(cdc.api_key, secret=cdc.partner_secret, base_url=cdc.url, proxy_url=proxy.url) as client:
             assert client.call("accounts.getAccountInfo", UID=cdc.accounts[0]["UID"]).ok
         assert proxy.seen == ["POST %s/accounts.getAccountInfo" % cdc.url]
     assert cdc.requests[0].auth_mode == "partner_sig"
 
 
-def test_interception_without_trusting_its_ca_is_refused(cdc_tls: Any, mitm: Proxy) -> None:
-    with _client(cdc_tls, mitm, cdc_tls.ca_path, data_center="eu1", retries=3) as client:
+def test_interception_without_trusting_its_ca_is_refused(
+    make_client: Callable[..., Any], cdc_tls: Any, mitm: Proxy
+) -> None:
+    with _client(make_client, cdc_tls, mitm, cdc_tls.ca_path, data_center="eu1", retries=3) as client:
         with pytest.raises(ConnectionFailedError) as info:
             client.call("accounts.getAccountInfo", UID="x", retry=True)
     assert "certificate" in str(info.value).lower()
@@ -144,27 +149,31 @@ def wrong_name_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tupl
         yield server, str(ca_file)
 
 
-def test_hostname_mismatch_is_refused(wrong_name_server: Tuple[LocalCDC, str]) -> None:
+def test_hostname_mismatch_is_refused(
+    make_client: Callable[..., Any], wrong_name_server: Tuple[LocalCDC, str]
+) -> None:
     server, ca_file = wrong_name_server
-    with Client(server.api_key, secret=server.partner_secret, base_url=server.url, ca_certs=ca_file) as client:
+    with make_client(server.api_key, secret=server.partner_secret, base_url=server.url, ca_certs=ca_file) as client:
         with pytest.raises(ConnectionFailedError) as info:
             client.call("accounts.getAccountInfo", UID="x")
     assert "hostname" in str(info.value).lower() or "match" in str(info.value).lower()
     assert server.requests == []
 
 
-def test_hostname_mismatch_is_refused_through_a_proxy(wrong_name_server: Tuple[LocalCDC, str]) -> None:
+def test_hostname_mismatch_is_refused_through_a_proxy(
+    make_client: Callable[..., Any], wrong_name_server: Tuple[LocalCDC, str]
+) -> None:
     server, ca_file = wrong_name_server
     with Proxy() as proxy:
-        with Client(server.api_key, secret=server.partner_secret, base_url=server.url, ca_certs=ca_file,
+        with make_client(server.api_key, secret=server.partner_secret, base_url=server.url, ca_certs=ca_file,
                     proxy_url=proxy.url) as client:
             with pytest.raises(ConnectionFailedError):
                 client.call("accounts.getAccountInfo", UID="x")
     assert server.requests == []
 
 
-def test_connection_refused(fast_retries: Any) -> None:
-    with Client("3_k", base_url="http://127.0.0.1:9", retries=fast_retries) as client:
+def test_connection_refused(make_client: Callable[..., Any], fast_retries: Any) -> None:
+    with make_client("3_k", base_url="http://127.0.0.1:9", retries=fast_retries) as client:
         with pytest.raises(ConnectionFailedError) as info:
             client.call("accounts.setAccountInfo", UID="x")
     assert info.value.error_code == 500000 and "127.0.0.1:9" in str(info.value)

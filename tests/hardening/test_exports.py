@@ -1,6 +1,6 @@
 """Locks the public API: each public module's ``__all__`` and the kernel twins' names.
 
-Locked modules: gigya_fast, gigya_fast.errors, gigya_fast.rest, gigya_fast.testing,
+Locked modules: gigya_fast, gigya_fast.errors, gigya_fast.rest, gigya_fast.aio, gigya_fast.testing,
 gigya_fast.webhooks, gigya_fast.jwt, gigya_fast.GSSDK, and the kernel selector.
 
 Changing a public export list is an API change: update the lock here together
@@ -116,6 +116,7 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "Client",
             "Response",
             "RetryPolicy",
+            "AttemptEvent",
             "CallSpec",
             "DEFAULT_TIMEOUT",
             "DATA_CENTERS",
@@ -189,6 +190,8 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
         }
     ),
     "gigya_fast._signing": _KERNEL_NAMES,
+    # needs the aio extra (aiohttp), which the test extra installs
+    "gigya_fast.aio": frozenset({"AsyncClient"}),
 }
 
 STUB = Path(_signing_py.__file__).with_name("_signing_c.pyi")

@@ -8,6 +8,7 @@ its own subclass of :class:`~gigya_fast.errors.InvalidTokenError`.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import Any, Dict, Iterable, Tuple, Union
 
@@ -22,6 +23,7 @@ from ..errors import (
     MalformedToken,
 )
 from ._keys import resolve_key
+from ._times import Number, seconds
 
 __all__ = ["DEFAULT_LEEWAY", "issuer_for", "decode_verified", "verify_id_token"]
 
@@ -32,8 +34,6 @@ DEFAULT_LEEWAY = 30.0
 
 #: Longest token accepted before any parsing (CDC id_tokens are ~1-2 KB).
 MAX_TOKEN_LENGTH = 16384
-
-Number = Union[int, float]
 
 
 def issuer_for(api_key: str) -> str:
@@ -51,13 +51,13 @@ def _number_claim(claims: Dict[str, Any], name: str, required: bool) -> float | 
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise MalformedToken(f"token {name} claim is not a number")
-    return float(value)
-
-
-def _check_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):  # json reads NaN and Infinity: never let one open a window
+        raise MalformedToken(f"token {name} claim is not a finite number")
+    return number
 
 
 def decode_verified(
@@ -72,15 +72,16 @@ def decode_verified(
     """Verify an RS256 compact JWS and its registered time/issuer claims.
 
     Order: structure, algorithm, key id, key, signature, then ``iss``, ``exp``,
-    ``nbf``/``iat``. Returns ``(header, claims)``.
+    ``nbf``/``iat``. Only the header is parsed before the signature check;
+    the claims once it passed. Returns ``(header, claims)``. *leeway* and
+    *now* must be finite and non-negative (``ValueError``): a NaN would make
+    every time check pass.
     """
-    grace = _check_number("leeway", leeway)
-    if grace < 0:
-        raise ValueError("leeway must not be negative")
-    current = time.time() if now is None else _check_number("now", now)
+    grace = seconds("leeway", leeway)
+    current = time.time() if now is None else seconds("now", now)
     if isinstance(token, str) and len(token) > MAX_TOKEN_LENGTH:
         raise MalformedToken("token is too long")
-    header, claims, signing_input, signature = _jose.split_token(token)
+    header, claims_segment, signing_input, signature = _jose.split_segments(token)
     if header.get("alg") != "RS256":
         raise InvalidAlgorithm("token algorithm must be RS256")
     if "crit" in header:
@@ -92,6 +93,7 @@ def decode_verified(
     key = resolve_key(jwks, kid, dc if isinstance(dc, str) else None)
     if not signature or not _jose.verify_rs256(signing_input, signature, key):
         raise InvalidTokenSignature("token signature does not verify")
+    claims = _jose.json_segment(claims_segment)
     if claims.get("iss") != issuer:
         raise InvalidIssuer("token issuer is not the expected one")
     exp = _number_claim(claims, "exp", require_exp)
@@ -124,8 +126,10 @@ def verify_id_token(
     :param jwks: a :class:`JWKSCache`, a JWKS document, a ``kid -> key`` mapping
         or a ``kid -> key`` callable.
     :param audience: when given, ``aud`` must be (or contain) one of these.
-    :param leeway: seconds of clock difference allowed on ``exp``/``iat``/``nbf``.
-    :param now: the current Unix time (tests); defaults to ``time.time()``.
+    :param leeway: seconds of clock difference allowed on ``exp``/``iat``/``nbf``
+        (finite, non-negative: ``ValueError`` otherwise).
+    :param now: the current Unix time (tests); defaults to ``time.time()``
+        (finite, non-negative: ``ValueError`` otherwise).
 
     RS256 only: the header's ``alg`` is checked, never used to pick an
     algorithm. Raises :class:`~gigya_fast.errors.MalformedToken`,

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import Any
 
 from ._jwks import JWKSCache
@@ -29,8 +28,6 @@ __all__ = [
     "resolve_key",
     "verify_id_token",
 ]
-
-logger = logging.getLogger(__name__)
 
 _LAZY = {"make_bearer_jwt": "gigya_fast.rest.auth"}
 

@@ -219,7 +219,12 @@ def test_jwt_needs_api_key() -> None:
 
 def test_non_json_body_with_jwt() -> None:
     raw = b"not json"
-    token = _jose.encode_rs256({"iss": f"https://fidm.gigya.com/jwt/{API_KEY}/", "exp": NOW + 60}, key(), {"kid": KID})
+    claims = {"iss": f"https://fidm.gigya.com/jwt/{API_KEY}/", "exp": NOW + 60}
+    # sub is checked first (on the raw bytes): the body is parsed only once the token covers it
+    token = _jose.encode_rs256(claims, key(), {"kid": KID})
+    with pytest.raises(InvalidTokenError, match="sub"):
+        verifier().verify(raw, {JWT_HEADER: token}, now=NOW)
+    token = _jose.encode_rs256(dict(claims, sub=b64url(hashlib.sha256(raw).digest())), key(), {"kid": KID})
     with pytest.raises(SignatureError, match="malformed"):
         verifier().verify(raw, {JWT_HEADER: token}, now=NOW)
 

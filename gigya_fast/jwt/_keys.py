@@ -21,6 +21,7 @@ __all__ = [
     "keys_from_jwks",
     "key_source",
     "resolve_key",
+    "resolve_key_async",
     "is_rsa_public_key",
 ]
 
@@ -168,3 +169,20 @@ def resolve_key(jwks: object, kid: str, data_center: str | None = None) -> Any:
     if key is None:
         raise UnknownKeyId("no public key with the token's kid")
     return key
+
+
+async def resolve_key_async(jwks: object, kid: str, data_center: str | None = None) -> Any:
+    """:func:`resolve_key` for asyncio code, never blocking the running loop.
+
+    A source with ``get_key_async`` (a :class:`~gigya_fast.jwt.JWKSCache`) is
+    awaited; a mapping is read in place (no I/O); any other provider or
+    callable may block, so it runs in the loop's default executor.
+    """
+    import asyncio  # here: sync users do not pay for it
+
+    get_key_async = getattr(jwks, "get_key_async", None)
+    if callable(get_key_async) and not isinstance(jwks, Mapping):
+        return await get_key_async(kid, data_center)
+    if isinstance(jwks, Mapping):
+        return resolve_key(jwks, kid, data_center)
+    return await asyncio.get_running_loop().run_in_executor(None, resolve_key, jwks, kid, data_center)

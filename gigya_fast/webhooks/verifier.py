@@ -10,29 +10,24 @@ present. Batches go through the compiled HMAC kernel in one call.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from .._checks_py import _check_threads
 from .._signing import Signer
-from ..errors import ConfigurationError, InvalidTokenError, SignatureError
+from ..errors import ConfigurationError, SignatureError
 from ..jwt._keys import key_source
 from ..jwt._times import optional_seconds, seconds
-from ..jwt._verify import DEFAULT_LEEWAY, decode_verified, issuer_for
+from ..jwt._verify import DEFAULT_LEEWAY, decode_verified, decode_verified_async, issuer_for
 from ._batch import BatchSteps, verify_many_fast, verify_many_general
 from ._body import body_timestamp, parse_body, timestamp_field
 from ._common import (
     _E_EMPTY,
     _E_HMAC,
-    _E_JTI,
     _E_NO_HMAC,
     _E_NO_JWT,
     _E_NO_SIG,
     _E_STALE,
-    _E_SUB,
     _E_TOO_BIG,
     _VIA_BOTH,
     _VIA_HMAC,
@@ -48,6 +43,7 @@ from ._common import (
     get_header,
     with_next_secrets,
 )
+from ._jwt_header import body_for_claims
 from .dedupe import DedupeStore, MemoryDedupeStore
 from .notification import Notification
 
@@ -72,17 +68,6 @@ def _signers_for(secret: str | Sequence[str] | None) -> Tuple[Signer, ...]:
     if not secret:
         raise ConfigurationError("secret: an empty sequence of secrets")
     return tuple(Signer(one) for one in secret)
-
-
-def _sub_matches(sub: object, body: bytes) -> bool:
-    if not isinstance(sub, str) or not sub.isascii():
-        return False
-    digest = hashlib.sha256(body).digest()
-    b64 = base64.urlsafe_b64encode(digest).rstrip(b"=")
-    candidate = sub.encode("ascii")
-    if len(candidate) == 64:
-        return hmac.compare_digest(candidate.lower(), digest.hex().encode("ascii"))
-    return hmac.compare_digest(candidate.rstrip(b"="), b64)
 
 
 class WebhookVerifier:
@@ -140,7 +125,7 @@ class WebhookVerifier:
             jwks = key_source(jwks)
         self._jwks = jwks
         self._api_key = api_key
-        self._issuer = issuer_for(api_key) if api_key else None
+        self._issuer = issuer_for(api_key) if api_key else ""  # read only when jwks (and so api_key) is set
         has_hmac, has_jwt = bool(self._signers), jwks is not None
         if require is None:
             if not (has_hmac or has_jwt):
@@ -226,28 +211,6 @@ class WebhookVerifier:
             raise SignatureError(_E_NO_SIG)
         return raw, sig, token
 
-    def _check_jwt(self, token: str, body: bytes, now: Number | None) -> Dict[str, Any]:
-        """Verify the JWT header against *body*; the parsed body once the token vouched for it.
-
-        The token (signature, ``iss``, times) first, then its ``sub`` against
-        the SHA-256 of the raw bytes: only a body the signature covers is
-        parsed, for the ``jti == nonce`` check.
-        """
-        assert self._issuer is not None
-        _, claims = decode_verified(token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now)
-        if not _sub_matches(claims.get("sub"), body):
-            raise InvalidTokenError(_E_SUB)
-        data = parse_body(body)
-        nonce = data.get("nonce")
-        jti = claims.get("jti")
-        if (
-            not isinstance(nonce, str)
-            or not isinstance(jti, str)
-            or not hmac.compare_digest(jti.encode("utf-8", "surrogatepass"), nonce.encode("utf-8", "surrogatepass"))
-        ):
-            raise InvalidTokenError(_E_JTI)
-        return data
-
     def _finish(
         self,
         raw: bytes,
@@ -256,11 +219,19 @@ class WebhookVerifier:
         hmac_ok: bool,
         token: str | None,
         now: Number | None,
+        claims: Dict[str, Any] | None = None,
     ) -> Notification:
-        """The checks after the HMAC kernel: its verdict, the JWT, the replay window."""
+        """The checks after the HMAC kernel: its verdict, the JWT, the replay window.
+
+        *claims*: the JWT's, when the caller verified the token already (:meth:`verify_async`).
+        """
         if sig is not None and not hmac_ok:
             raise SignatureError(_E_HMAC)
-        data = self._check_jwt(token, raw, now) if token is not None else None
+        data = None
+        if token is not None:
+            if claims is None:
+                claims = decode_verified(token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now)[1]
+            data = body_for_claims(claims, raw)
         timestamp: Number | None = None
         if self._tolerance is not None:
             timestamp = body_timestamp(raw) if data is None else None
@@ -299,6 +270,27 @@ class WebhookVerifier:
         raw, sig, token = self._prepare(body, headers)
         hmac_ok = sig is not None and self._hmacs_match([raw], [sig], 1)[0]
         return self._finish(raw, headers, sig, hmac_ok, token, now)
+
+    async def verify_async(self, body: bytes, headers: Mapping[str, str], *, now: Number | None = None) -> Notification:
+        """:meth:`verify` for asyncio code: the same checks and errors, and the loop never blocks.
+
+        The JWT's key is awaited from a :class:`~gigya_fast.jwt.JWKSCache`
+        (fetched with its coroutine when built by ``from_async_client``, its
+        blocking fetcher in the default executor otherwise); a mapping of keys
+        is read in place; any other key source runs in the default executor.
+        Hashing and the RSA check run inline (microseconds).
+        """
+        now = optional_seconds("now", now)
+        raw, sig, token = self._prepare(body, headers)
+        hmac_ok = sig is not None and self._hmacs_match([raw], [sig], 1)[0]
+        claims = None
+        if token is not None and (sig is None or hmac_ok):
+            claims = (
+                await decode_verified_async(
+                    token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now
+                )
+            )[1]
+        return self._finish(raw, headers, sig, hmac_ok, token, now, claims)
 
     def _hmacs_match(self, bodies: List[bytes], sigs: List[str | None], threads: int) -> List[bool]:
         """verify_hmacs with every secret: the first for all, each next one for the failures left."""

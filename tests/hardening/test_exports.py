@@ -162,6 +162,7 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
     "gigya_fast.webhooks.asgi": frozenset({"make_asgi_app", "headers_from_scope", "ASGIApp"}),
     "gigya_fast.jwt": frozenset(
         {
+            "CDC_DATA_CENTERS",
             "DEFAULT_LEEWAY",
             "JWKSCache",
             "KeyProvider",
@@ -171,7 +172,9 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "jwk_to_key",
             "keys_from_jwks",
             "resolve_key",
+            "resolve_key_async",
             "verify_id_token",
+            "verify_id_token_async",
         }
     ),
     "gigya_fast.GSSDK": frozenset(

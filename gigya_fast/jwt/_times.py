@@ -19,11 +19,13 @@ Number = Union[int, float]
 def seconds(name: str, value: object, *, positive: bool = False) -> Number:
     """*value*, checked to be a finite, non-negative number (strictly positive with *positive*).
 
-    ``TypeError`` when it is not an int or float (``bool`` included);
-    ``ValueError`` naming *name* when it is NaN, infinite, negative (or zero
-    with *positive*).
+    ``TypeError`` when it is not an int or float; ``ValueError`` naming *name*
+    when it is a bool (an int, but never meant as seconds), NaN, infinite,
+    negative (or zero with *positive*).
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number of seconds, not a bool")
+    if not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
     # exact int/float: a subclass cannot answer one thing here and another in a comparison later
     exact: Number = float.__float__(value) if isinstance(value, float) else int.__int__(value)

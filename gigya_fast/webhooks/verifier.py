@@ -87,6 +87,8 @@ class WebhookVerifier:
         ``None`` turns the replay window off.
     :param dedupe: store used by :attr:`Notification.new_events`; ``None`` means
         a fresh :class:`MemoryDedupeStore`, ``False`` means no deduplication.
+        A store that cannot answer (Redis down) raises
+        :class:`~gigya_fast.errors.DedupeStoreError`: dedupe fails closed.
     :param require: which signature headers must be present: ``"hmac"``,
         ``"jwt"``, ``"both"`` or ``"any"``. Default: every configured check.
     :param leeway: seconds of clock difference allowed on the JWT ``iat``/``exp``.

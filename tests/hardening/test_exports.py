@@ -48,6 +48,7 @@ _ERRORS = frozenset(
         "SignatureError",
         "ConfigurationError",
         "MissingDependencyError",
+        "DedupeStoreError",
         "APIError",
         "AuthenticationError",
         "InvalidRequestError",

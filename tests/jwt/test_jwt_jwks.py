@@ -251,8 +251,8 @@ def test_bad_construction() -> None:
         JWKSCache(42)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         JWKSCache(lambda: None, ttl=-1)
-    with pytest.raises(TypeError):
-        JWKSCache(lambda: None, min_refetch_interval=True)  # a bool is not a number of seconds
+    with pytest.raises(ValueError):
+        JWKSCache(lambda: None, min_refetch_interval=True)
     with pytest.raises(TypeError):
         JWKSCache(lambda: None, fetch_for_data_center=1)  # type: ignore[arg-type]
 

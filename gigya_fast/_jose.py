@@ -138,6 +138,8 @@ def split_segments(token: object) -> Tuple[Dict[str, Any], str, bytes, bytes]:
     """
     if not isinstance(token, str):
         raise MalformedToken("token must be str, not %s" % type(token).__name__)
+    if not token.isascii():  # every segment is base64url: checked here, as the claims are decoded later
+        raise MalformedToken("token is not ASCII")
     parts = token.split(".")
     if len(parts) != 3:
         raise MalformedToken("token must have three dot-separated segments")

@@ -125,3 +125,13 @@ def test_signed_non_finite_time_claims_are_malformed(literal: str) -> None:
 def test_expired_stays_expired_with_finite_extremes() -> None:
     with pytest.raises(ExpiredToken):
         verify(token(claims(exp=NOW - 1000)), leeway=0, now=NOW)
+
+
+@pytest.mark.parametrize("where", [0, 1, 2])
+def test_non_ascii_in_any_segment_is_malformed(where: int) -> None:
+    # found by scripts/fuzz_parsers.py (jose): a non-ASCII claims segment raised UnicodeEncodeError
+    # once the claims were left undecoded until after the signature
+    parts = token().split(".")
+    parts[where] = parts[where][:5] + "\u00e9" + parts[where][5:]
+    with pytest.raises(MalformedToken):
+        verify(".".join(parts))

@@ -5,7 +5,9 @@
 
 Optional JWT verification (webhooks v2.0 ``X-Gigya-Sig-JWT``) when
 ``GIGYA_API_KEY`` is set and ``cryptography`` is installed: the public keys
-are fetched from ``accounts.getJWTPublicKey`` with a REST client.
+are fetched from ``accounts.getJWTPublicKey``, on the event loop with the
+async client when the ``aio`` extra is installed (else with the REST client
+in the loop's default executor): the receiver never blocks its loop on them.
 """
 
 from __future__ import annotations
@@ -29,9 +31,16 @@ def build_verifier() -> WebhookVerifier:
     jwks = None
     if api_key:
         from gigya_fast.jwt import JWKSCache
-        from gigya_fast.rest import Client
 
-        jwks = JWKSCache.from_client(Client(api_key=api_key, data_center=os.environ.get("GIGYA_DC", "us1")))
+        data_center = os.environ.get("GIGYA_DC", "us1")
+        try:
+            from gigya_fast.aio import AsyncClient  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            from gigya_fast.rest import Client
+
+            jwks = JWKSCache.from_client(Client(api_key=api_key, data_center=data_center))
+        else:
+            jwks = JWKSCache.from_async_client(AsyncClient(api_key=api_key, data_center=data_center))
     if not secret and jwks is None:
         sys.exit("set GIGYA_SECRET (HMAC) and/or GIGYA_API_KEY (JWT)")
     return WebhookVerifier(secret, api_key=api_key, jwks=jwks, require="any" if secret and jwks else None)

@@ -19,6 +19,9 @@ __all__ = [
     "load_private_key",
     "load_public_key",
     "encode_rs256",
+    "segment_bytes",
+    "json_segment",
+    "split_segments",
     "split_token",
     "verify_rs256",
     "public_jwk",
@@ -45,13 +48,46 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(text: str) -> bytes:
-    """Decode base64url with or without padding; ``MalformedToken`` on bad input."""
+    """Decode base64url with or without padding; ``MalformedToken`` on bad input.
+
+    Lenient (as JWK members from a key server may be padded); token segments
+    go through :func:`segment_bytes`, which accepts only the canonical form.
+    """
     if not isinstance(text, str) or not text.isascii():
         raise MalformedToken("segment is not base64url text")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError):
         raise MalformedToken("segment is not valid base64url") from None
+
+
+def segment_bytes(text: str) -> bytes:
+    """Decode one compact-JWS segment, accepting only its canonical base64url form.
+
+    No padding, no character outside the base64url alphabet, and zero unused
+    bits in the last character: any other spelling of the same bytes (``sig==``,
+    a last character differing only in its unused bits) is ``MalformedToken``,
+    so that one signed token has exactly one accepted encoding.
+    """
+    data = b64url_decode(text)
+    if b64url_encode(data) != text:
+        raise MalformedToken("segment is not canonical base64url")
+    return data
+
+
+def json_segment(text: str) -> Dict[str, Any]:
+    """The JSON object encoded in one token segment; ``MalformedToken`` otherwise.
+
+    Deeply nested JSON is refused like any other malformed segment (the
+    header is read before the signature has vouched for anything).
+    """
+    try:
+        value = json.loads(segment_bytes(text))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise MalformedToken("token header or claims are not JSON") from None
+    if not isinstance(value, dict):
+        raise MalformedToken("token header and claims must be JSON objects")
+    return value
 
 
 def load_private_key(pem: KeyData, password: Union[bytes, None] = None) -> Any:
@@ -94,21 +130,27 @@ def encode_rs256(claims: Mapping[str, Any], private_key: Any, headers: Mapping[s
     return signing_input + "." + b64url_encode(signature)
 
 
-def split_token(token: object) -> Tuple[Dict[str, Any], Dict[str, Any], bytes, bytes]:
-    """Parse a compact JWS into (header, claims, signing_input, signature)."""
+def split_segments(token: object) -> Tuple[Dict[str, Any], str, bytes, bytes]:
+    """Split a compact JWS into (header, claims segment, signing_input, signature).
+
+    The claims stay undecoded (:func:`json_segment`) so that a verifier parses
+    them only once the signature has vouched for them.
+    """
     if not isinstance(token, str):
         raise MalformedToken("token must be str, not %s" % type(token).__name__)
+    if not token.isascii():  # every segment is base64url: checked here, as the claims are decoded later
+        raise MalformedToken("token is not ASCII")
     parts = token.split(".")
     if len(parts) != 3:
         raise MalformedToken("token must have three dot-separated segments")
-    try:
-        header = json.loads(b64url_decode(parts[0]))
-        claims = json.loads(b64url_decode(parts[1]))
-    except (ValueError, UnicodeDecodeError):
-        raise MalformedToken("token header or claims are not JSON") from None
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise MalformedToken("token header and claims must be JSON objects")
-    return header, claims, (parts[0] + "." + parts[1]).encode("ascii"), b64url_decode(parts[2])
+    header = json_segment(parts[0])
+    return header, parts[1], (parts[0] + "." + parts[1]).encode("ascii"), segment_bytes(parts[2])
+
+
+def split_token(token: object) -> Tuple[Dict[str, Any], Dict[str, Any], bytes, bytes]:
+    """Parse a compact JWS into (header, claims, signing_input, signature) (nothing verified)."""
+    header, claims, signing_input, signature = split_segments(token)
+    return header, json_segment(claims), signing_input, signature
 
 
 def verify_rs256(signing_input: bytes, signature: bytes, public_key: Any) -> bool:

@@ -14,6 +14,7 @@ __all__ = [
     "SignatureError",
     "ConfigurationError",
     "MissingDependencyError",
+    "DedupeStoreError",
     "APIError",
     "AuthenticationError",
     "NotFoundError",
@@ -124,6 +125,15 @@ class ConfigurationError(GigyaError, ValueError):
 
 class MissingDependencyError(GigyaError, ImportError):
     """An optional extra (``jwt``, ``redis``, ``testing``) is needed but not installed."""
+
+
+class DedupeStoreError(GigyaError, ConnectionError):
+    """The webhook dedupe store could not answer (Redis down, timed out, or refusing commands).
+
+    Deduplication fails closed: no event is handed out as new while the store
+    cannot say which ids it has seen. The store's own exception is the
+    ``__cause__``.
+    """
 
 
 # --- errors answered by CDC ---------------------------------------------------

@@ -8,6 +8,8 @@ import importlib
 import sys
 from typing import List, NoReturn, Optional
 
+from .._version import __version__
+
 __all__ = ["main", "build_parser"]
 
 # Subcommand modules, in the order ``--help`` lists them.
@@ -26,17 +28,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available subcommand."""
+    """The argument parser with every subcommand."""
     parser = _Parser(prog="gigya-fast", description="Fast SDK for SAP Customer Data Cloud (Gigya).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _COMMANDS:
-        try:
-            module = importlib.import_module("%s.%s" % (__name__, name))
-        except ModuleNotFoundError as exc:
-            if exc.name != "%s.%s" % (__name__, name):
-                raise
-            continue  # subcommand not written yet
-        module.register(subparsers)
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
 
 
@@ -46,6 +43,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     func = getattr(args, "func", None)
     if func is None:
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
     return int(func(args) or 0)

@@ -9,7 +9,9 @@ the ``X-Gigya-Sig-JWT`` header is verified too (``--now`` verifies as of the
 recording's time: a webhook JWT expires 60 s after it was sent). Prints a summary (valid,
 invalid by reason, duplicate events); ``--format jsonl`` also writes one
 result per line. Exit status: 0 when every notification verified, 1 when
-some did not, 2 on usage errors.
+some did not, 2 on usage errors (a bad option value, an unreadable key file).
+A line that cannot be read as a record (not JSON, nested too deeply, a body
+that is not text) is counted as unreadable and the run goes on.
 """
 
 from __future__ import annotations
@@ -18,18 +20,16 @@ import argparse
 import base64
 import binascii
 import json
-import logging
 import os
 import sys
 from collections import Counter
 from typing import IO, Any, Dict, Iterator, List, Tuple
 
 from ..errors import ConfigurationError, InvalidSecretError, MissingDependencyError, SignatureError
+from ..jwt._times import seconds
 from ..webhooks import MemoryDedupeStore, Notification, WebhookVerifier
 
-__all__ = ["register", "run", "verify_file"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["register", "run", "verify_file", "read_record"]
 
 _CHUNK = 4096
 _PROGRESS_MIN_BYTES = 1 << 20
@@ -39,6 +39,7 @@ _UNREADABLE = "unreadable line (expected JSON with headers and body)"
 def register(subparsers: Any) -> None:
     """Add the ``webhooks`` subcommand (with its ``verify`` action)."""
     parser = subparsers.add_parser("webhooks", help="verify recorded webhook notifications", allow_abbrev=False)
+    parser.set_defaults(func=run, webhooks_parser=parser)  # no action: this command's help, exit 2
     actions = parser.add_subparsers(dest="webhooks_command", metavar="ACTION")
     verify = actions.add_parser("verify", help="verify a JSON-lines file of recorded notifications", allow_abbrev=False)
     verify.add_argument("file", metavar="FILE", help='JSON lines {"headers": {...}, "body": "..."}; - for stdin')
@@ -79,10 +80,15 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(func=run, webhooks_parser=parser)
 
 
-def _item(line: bytes) -> Tuple[bytes, Dict[str, str]] | None:
+def read_record(line: bytes) -> Tuple[bytes, Dict[str, str]] | None:
+    """The ``(body, headers)`` of one JSON-lines record, or None when the line is not one.
+
+    Never raises: JSON nested too deeply, a body holding a lone surrogate
+    (it has no bytes) or bad base64 make the line unreadable, like bad JSON.
+    """
     try:
         record = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
     if not isinstance(record, dict):
         return None
@@ -91,7 +97,10 @@ def _item(line: bytes) -> Tuple[bytes, Dict[str, str]] | None:
         return None
     body = record.get("body")
     if isinstance(body, str):
-        return body.encode("utf-8"), headers
+        try:
+            return body.encode("utf-8"), headers
+        except UnicodeEncodeError:
+            return None
     encoded = record.get("body_b64")
     if isinstance(encoded, str):
         try:
@@ -152,7 +161,7 @@ def verify_file(
         slots: List[int] = []
         outcomes: List[Notification | SignatureError | None] = [None] * len(chunk)
         for index, (_, line) in enumerate(chunk):
-            item = _item(line)
+            item = read_record(line)
             if item is None:
                 outcomes[index] = SignatureError(_UNREADABLE)
             else:
@@ -202,33 +211,49 @@ def _summary_text(summary: Dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _usage_error(message: str) -> int:
+    sys.stderr.write(f"gigya-fast: {message}\n")
+    return 2
+
+
+def _read_jwks(path: str) -> Any:
+    """The JWKS document in *path*; an error message (str) when it cannot be one."""
+    try:
+        with open(path, "rb") as handle:
+            document = json.load(handle)
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    except (ValueError, RecursionError):
+        return f"{path} is not a JSON document"
+    if not isinstance(document, dict):
+        return f"{path} is not a JWKS document (a JSON object with 'keys')"
+    return document
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``gigya-fast webhooks ...``."""
     if getattr(args, "webhooks_command", None) != "verify":
-        args.webhooks_parser.print_help()
+        args.webhooks_parser.print_help(sys.stderr)
         return 2
     secrets = [part.strip() for part in os.environ.get(args.secret_env, "").split(",") if part.strip()]
     secret = secrets or None
     if secret is None and not args.jwks:
-        sys.stderr.write(f"gigya-fast: environment variable {args.secret_env} is not set\n")
-        return 2
+        return _usage_error(f"environment variable {args.secret_env} is not set")
     if args.threads < 1:
-        sys.stderr.write("gigya-fast: --threads must be at least 1\n")
-        return 2
+        return _usage_error("--threads must be at least 1")
+    for option, value in (("--tolerance", args.tolerance), ("--now", args.now)):
+        try:
+            if value is not None:
+                seconds(option, value)
+        except ValueError as exc:  # NaN or inf would open the window: a usage error, not a verdict
+            return _usage_error(str(exc))
     jwks: Any = None
     if args.jwks:
         if not args.api_key:
-            sys.stderr.write("gigya-fast: --jwks needs --api-key (the JWT issuer check)\n")
-            return 2
-        try:
-            with open(args.jwks, "rb") as handle:
-                jwks = json.load(handle)
-        except OSError as exc:
-            sys.stderr.write(f"gigya-fast: cannot read {args.jwks}: {exc.strerror}\n")
-            return 2
-        except ValueError:
-            sys.stderr.write(f"gigya-fast: {args.jwks} is not a JSON document\n")
-            return 2
+            return _usage_error("--jwks needs --api-key (the JWT issuer check)")
+        jwks = _read_jwks(args.jwks)
+        if isinstance(jwks, str):
+            return _usage_error(jwks)
     try:
         verifier = WebhookVerifier(
             secret,
@@ -238,22 +263,18 @@ def run(args: argparse.Namespace) -> int:
             dedupe=MemoryDedupeStore(max_entries=10_000_000, ttl=10 * 365 * 86400.0),
         )
     except InvalidSecretError as exc:
-        sys.stderr.write(f"gigya-fast: {args.secret_env}: {exc}\n")
-        return 2
+        return _usage_error(f"{args.secret_env}: {exc}")
     except (ConfigurationError, MissingDependencyError) as exc:
-        sys.stderr.write(f"gigya-fast: {exc}\n")
-        return 2
+        return _usage_error(str(exc))
     try:
         stream: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     except OSError as exc:
-        sys.stderr.write(f"gigya-fast: cannot read {args.file}: {exc.strerror}\n")
-        return 2
+        return _usage_error(f"cannot read {args.file}: {exc.strerror}")
     try:
         out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     except OSError as exc:
         stream.close()
-        sys.stderr.write(f"gigya-fast: cannot write {args.output}: {exc.strerror}\n")
-        return 2
+        return _usage_error(f"cannot write {args.output}: {exc.strerror}")
     size = 0
     if args.file != "-":
         try:

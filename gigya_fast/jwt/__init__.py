@@ -10,14 +10,14 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import Any
 
-from ._jwks import JWKSCache
-from ._keys import KeyProvider, KeySource, jwk_to_key, keys_from_jwks, resolve_key
-from ._verify import DEFAULT_LEEWAY, decode_verified, issuer_for, verify_id_token
+from ._jwks import CDC_DATA_CENTERS, JWKSCache
+from ._keys import KeyProvider, KeySource, jwk_to_key, keys_from_jwks, resolve_key, resolve_key_async
+from ._verify import DEFAULT_LEEWAY, decode_verified, issuer_for, verify_id_token, verify_id_token_async
 
 __all__ = [
+    "CDC_DATA_CENTERS",
     "DEFAULT_LEEWAY",
     "JWKSCache",
     "KeyProvider",
@@ -27,10 +27,10 @@ __all__ = [
     "jwk_to_key",
     "keys_from_jwks",
     "resolve_key",
+    "resolve_key_async",
     "verify_id_token",
+    "verify_id_token_async",
 ]
-
-logger = logging.getLogger(__name__)
 
 _LAZY = {"make_bearer_jwt": "gigya_fast.rest.auth"}
 

@@ -12,9 +12,18 @@ import logging
 from typing import Any, Callable, Dict, Mapping, Protocol, Union
 
 from .. import _jose
-from ..errors import UnknownKeyId
+from ..errors import ConfigurationError, UnknownKeyId
 
-__all__ = ["KeySource", "KeyProvider", "jwk_to_key", "keys_from_jwks", "resolve_key", "is_rsa_public_key"]
+__all__ = [
+    "KeySource",
+    "KeyProvider",
+    "jwk_to_key",
+    "keys_from_jwks",
+    "key_source",
+    "resolve_key",
+    "resolve_key_async",
+    "is_rsa_public_key",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +108,43 @@ def _coerce_key(value: object) -> Any:
     return None
 
 
+def _is_provider(jwks: object) -> bool:
+    return callable(getattr(jwks, "get_key", None)) and not isinstance(jwks, Mapping)
+
+
+def key_source(jwks: object) -> Any:
+    """*jwks* checked once and made ready for :func:`resolve_key` (for long-lived verifiers).
+
+    A key provider (``get_key``) or a callable is returned as is. A JWKS
+    document (``{"keys": [...]}`` or one JWK) becomes a ``kid -> key`` dict
+    of its usable keys; a ``kid -> key`` mapping becomes a dict in which every
+    value is a key. ``ConfigurationError`` when a document has no usable key
+    or a mapping value is not a key, ``TypeError`` for anything else.
+    """
+    if _is_provider(jwks):
+        return jwks
+    if isinstance(jwks, Mapping):
+        if "keys" in jwks or ("n" in jwks and "e" in jwks):
+            try:
+                return keys_from_jwks(jwks)
+            except ValueError as exc:
+                raise ConfigurationError(f"jwks: {exc}") from None
+        keys: Dict[str, Any] = {}
+        for kid, value in list(jwks.items()):
+            key = _coerce_key(value)
+            if not isinstance(kid, str) or key is None:
+                raise ConfigurationError(
+                    "jwks: a kid -> key mapping needs str kids and RSA public keys (JWK, PEM or key object)"
+                )
+            keys[kid] = key
+        if not keys:
+            raise ConfigurationError("jwks: the mapping holds no key")
+        return keys
+    if callable(jwks):
+        return jwks
+    raise TypeError(f"jwks must be a JWKSCache, a mapping or a callable, not {type(jwks).__name__}")
+
+
 def resolve_key(jwks: object, kid: str, data_center: str | None = None) -> Any:
     """The RSA public key for *kid* from any supported key source.
 
@@ -106,9 +152,8 @@ def resolve_key(jwks: object, kid: str, data_center: str | None = None) -> Any:
     usable key with that id. Errors of the source itself (a failing fetch)
     propagate unchanged.
     """
-    get_key = getattr(jwks, "get_key", None)
-    if get_key is not None and callable(get_key) and not isinstance(jwks, Mapping):
-        return get_key(kid, data_center)
+    if _is_provider(jwks):
+        return jwks.get_key(kid, data_center)  # type: ignore[attr-defined]
     if isinstance(jwks, Mapping):
         if isinstance(jwks.get("keys"), (list, tuple)):
             try:
@@ -124,3 +169,20 @@ def resolve_key(jwks: object, kid: str, data_center: str | None = None) -> Any:
     if key is None:
         raise UnknownKeyId("no public key with the token's kid")
     return key
+
+
+async def resolve_key_async(jwks: object, kid: str, data_center: str | None = None) -> Any:
+    """:func:`resolve_key` for asyncio code, never blocking the running loop.
+
+    A source with ``get_key_async`` (a :class:`~gigya_fast.jwt.JWKSCache`) is
+    awaited; a mapping is read in place (no I/O); any other provider or
+    callable may block, so it runs in the loop's default executor.
+    """
+    import asyncio  # here: sync users do not pay for it
+
+    get_key_async = getattr(jwks, "get_key_async", None)
+    if callable(get_key_async) and not isinstance(jwks, Mapping):
+        return await get_key_async(kid, data_center)
+    if isinstance(jwks, Mapping):
+        return resolve_key(jwks, kid, data_center)
+    return await asyncio.get_running_loop().run_in_executor(None, resolve_key, jwks, kid, data_center)

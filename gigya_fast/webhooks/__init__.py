@@ -10,8 +10,6 @@ Framework helpers live in :mod:`gigya_fast.webhooks.wsgi` and
 
 from __future__ import annotations
 
-import logging
-
 from .dedupe import DEFAULT_DEDUPE_TTL, DedupeStore, MemoryDedupeStore
 from .notification import Event, Notification
 from .redis_store import RedisDedupeStore
@@ -40,5 +38,3 @@ __all__ = [
     "WebhookVerifier",
     "get_header",
 ]
-
-logger = logging.getLogger(__name__)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from typing import Any, Dict, Mapping, NamedTuple, Union
 
 from ..errors import SignatureError
 
 __all__ = ["Event", "parse_body", "body_timestamp"]
-
-logger = logging.getLogger(__name__)
 
 Number = Union[int, float]
 
@@ -42,11 +39,17 @@ def malformed(reason: str) -> SignatureError:
 
 
 def parse_body(body: bytes) -> Dict[str, Any]:
-    """The JSON object of a notification body (UTF-8); ``SignatureError`` when it is not one."""
+    """The JSON object of a notification body (UTF-8); ``SignatureError`` when it is not one.
+
+    Callers parse only a body a signature has vouched for; JSON nested deeper
+    than the interpreter's recursion limit is malformed like any other.
+    """
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise malformed("not UTF-8") from None
+    except RecursionError:
+        raise malformed("nested too deeply") from None
     except ValueError:
         raise malformed("not JSON") from None
     if not isinstance(data, dict):

@@ -3,7 +3,6 @@ defaults, fixed error messages and input helpers."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, FrozenSet, List, Sequence, Tuple, TypeVar, Union
 
 __all__ = [
@@ -14,8 +13,6 @@ __all__ = [
     "REQUIRE_POLICIES",
     "get_header",
 ]
-
-logger = logging.getLogger(__name__)
 
 HMAC_HEADER = "X-Gigya-Sig-Hmac-Sha1"
 JWT_HEADER = "X-Gigya-Sig-JWT"

@@ -6,11 +6,21 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, List, Tuple
 
-from ..errors import SignatureError
+from ..errors import ConfigurationError, GigyaError, SignatureError
 from .notification import Notification
 from .verifier import WebhookVerifier
 
-__all__ = ["Handler", "Answer", "OK", "BAD_REQUEST", "UNAUTHORIZED", "NOT_ALLOWED", "FAILED", "verify_request"]
+__all__ = [
+    "Handler",
+    "Answer",
+    "OK",
+    "BAD_REQUEST",
+    "UNAUTHORIZED",
+    "NOT_ALLOWED",
+    "FAILED",
+    "verify_request",
+    "verify_request_async",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +46,41 @@ def response_headers(answer: Answer, extra: List[Tuple[str, str]] | None = None)
     return headers + (extra or [])
 
 
+def _rejected(exc: Exception) -> Answer:
+    """The answer to a failed verification, logged with its reason (never the input).
+
+    401 for a signature that does not verify, 400 for an unreadable request,
+    500 (CDC redelivers) when verification itself could not run: the key
+    server is down, or the verifier is misconfigured.
+    """
+    if isinstance(exc, SignatureError):
+        logger.warning("rejected webhook notification: %s", exc)
+        return UNAUTHORIZED
+    if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, ConfigurationError):
+        logger.warning("rejected webhook request: %s", exc)
+        return BAD_REQUEST
+    # our own errors never carry secrets; of anyone else's (a key callable's) only the type is logged
+    reason = f"{type(exc).__name__}: {exc}" if isinstance(exc, GigyaError) else type(exc).__name__
+    logger.error("could not verify a webhook notification (%s); answering 500 so that CDC redelivers", reason)
+    return FAILED
+
+
 def verify_request(verifier: WebhookVerifier, body: bytes, headers: Any) -> Tuple[Notification | None, Answer]:
-    """Verify; on failure log the reason (not the input) and pick 401 or 400."""
+    """Verify; on failure log the reason (not the input) and pick 401, 400 or 500."""
     try:
         return verifier.verify(body, headers), OK
-    except SignatureError as exc:
-        logger.warning("rejected webhook notification: %s", exc)
-        return None, UNAUTHORIZED
-    except (TypeError, ValueError) as exc:
-        logger.warning("rejected webhook request: %s", exc)
-        return None, BAD_REQUEST
+    except Exception as exc:
+        return None, _rejected(exc)
+
+
+async def verify_request_async(
+    verifier: WebhookVerifier, body: bytes, headers: Any
+) -> Tuple[Notification | None, Answer]:
+    """:func:`verify_request` through ``verify_async`` (JWT keys fetched without blocking the loop)."""
+    try:
+        return await verifier.verify_async(body, headers), OK
+    except Exception as exc:
+        return None, _rejected(exc)
 
 
 def handler_failed(notification: Notification) -> Answer:

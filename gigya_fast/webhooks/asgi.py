@@ -4,9 +4,12 @@
 
 *handler* may be a plain function or ``async def``. Same answers as the
 WSGI helper (200, 401, 400, 405, 500). With JWT verification configured,
-``verify`` runs in the loop's default executor because a key fetch may
-block; HMAC-only verification runs inline (microseconds). Lifespan events
-are acknowledged so the app can be served on its own.
+notifications go through ``WebhookVerifier.verify_async``: the signing key
+is awaited from a :class:`~gigya_fast.jwt.JWKSCache` (built with
+``JWKSCache.from_async_client`` it fetches on the loop; with a blocking
+fetcher, in the default executor), so the loop never waits on a key server.
+HMAC-only verification runs inline (microseconds). Lifespan events are
+acknowledged so the app can be served on its own.
 
 ``Notification.new_events`` asks the dedupe store: with a
 :class:`~gigya_fast.webhooks.RedisDedupeStore` that is a blocking round trip,
@@ -15,13 +18,21 @@ so an ``async`` handler should read it through ``loop.run_in_executor``.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import inspect
 import logging
 from typing import Any, Awaitable, Callable, Coroutine, Dict, List, MutableMapping, Tuple
 
-from ._http import BAD_REQUEST, NOT_ALLOWED, OK, Answer, Handler, handler_failed, response_headers, verify_request
+from ._http import (
+    BAD_REQUEST,
+    NOT_ALLOWED,
+    OK,
+    Answer,
+    Handler,
+    handler_failed,
+    response_headers,
+    verify_request,
+    verify_request_async,
+)
 from .notification import Notification
 from .verifier import WebhookVerifier
 
@@ -91,7 +102,7 @@ def make_asgi_app(verifier: WebhookVerifier, handler: Handler) -> ASGIApp:
         raise TypeError("verifier must be a WebhookVerifier")
     if not callable(handler):
         raise TypeError("handler must be callable")
-    offload = "jwt" in verifier.checks
+    has_jwt = "jwt" in verifier.checks
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope.get("type")
@@ -115,11 +126,8 @@ def make_asgi_app(verifier: WebhookVerifier, handler: Handler) -> ASGIApp:
             await _send_answer(send, BAD_REQUEST)
             return
         notification: Notification | None
-        if offload:
-            loop = asyncio.get_running_loop()
-            notification, result = await loop.run_in_executor(
-                None, functools.partial(verify_request, verifier, body, headers)
-            )
+        if has_jwt:
+            notification, result = await verify_request_async(verifier, body, headers)
         else:
             notification, result = verify_request(verifier, body, headers)
         if notification is None:

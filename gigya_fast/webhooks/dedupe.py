@@ -16,6 +16,8 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from typing import Callable, Iterable, List, Sequence
 
+from ..jwt._times import seconds
+
 __all__ = ["DEFAULT_DEDUPE_TTL", "DedupeStore", "MemoryDedupeStore"]
 
 logger = logging.getLogger(__name__)
@@ -26,9 +28,8 @@ DEFAULT_DEDUPE_TTL = 7200.0
 
 
 def _check_ttl(ttl: object) -> float:
-    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0:
-        raise ValueError("ttl must be a positive number of seconds")
-    return float(ttl)
+    """*ttl* as float seconds: positive and finite (an infinite ttl would remember ids for ever)."""
+    return float(seconds("ttl", ttl, positive=True))
 
 
 class DedupeStore(ABC):

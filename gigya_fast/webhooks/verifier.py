@@ -10,26 +10,24 @@ present. Batches go through the compiled HMAC kernel in one call.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import logging
 import time
-from typing import Any, FrozenSet, Iterable, List, Mapping, Sequence, Tuple, Union
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tuple, Union
 
+from .._checks_py import _check_threads
 from .._signing import Signer
-from ..errors import ConfigurationError, InvalidTokenError, SignatureError
-from ..jwt._verify import DEFAULT_LEEWAY, decode_verified, issuer_for
-from ._batch import verify_many_fast, verify_many_general
+from ..errors import ConfigurationError, SignatureError
+from ..jwt._keys import key_source
+from ..jwt._times import optional_seconds, seconds
+from ..jwt._verify import DEFAULT_LEEWAY, decode_verified, decode_verified_async, issuer_for
+from ._batch import BatchSteps, verify_many_fast, verify_many_general
+from ._body import body_timestamp, parse_body, timestamp_field
 from ._common import (
     _E_EMPTY,
     _E_HMAC,
-    _E_JTI,
     _E_NO_HMAC,
     _E_NO_JWT,
     _E_NO_SIG,
     _E_STALE,
-    _E_SUB,
     _E_TOO_BIG,
     _VIA_BOTH,
     _VIA_HMAC,
@@ -45,8 +43,9 @@ from ._common import (
     get_header,
     with_next_secrets,
 )
+from ._jwt_header import body_for_claims
 from .dedupe import DedupeStore, MemoryDedupeStore
-from .notification import Notification, body_timestamp, parse_body
+from .notification import Notification
 
 __all__ = [
     "HMAC_HEADER",
@@ -57,8 +56,6 @@ __all__ = [
     "WebhookVerifier",
     "get_header",
 ]
-
-logger = logging.getLogger(__name__)
 
 
 def _signers_for(secret: str | Sequence[str] | None) -> Tuple[Signer, ...]:
@@ -73,17 +70,6 @@ def _signers_for(secret: str | Sequence[str] | None) -> Tuple[Signer, ...]:
     return tuple(Signer(one) for one in secret)
 
 
-def _sub_matches(sub: object, body: bytes) -> bool:
-    if not isinstance(sub, str) or not sub.isascii():
-        return False
-    digest = hashlib.sha256(body).digest()
-    b64 = base64.urlsafe_b64encode(digest).rstrip(b"=")
-    candidate = sub.encode("ascii")
-    if len(candidate) == 64:
-        return hmac.compare_digest(candidate.lower(), digest.hex().encode("ascii"))
-    return hmac.compare_digest(candidate.rstrip(b"="), b64)
-
-
 class WebhookVerifier:
     """Verifies CDC webhook notifications.
 
@@ -92,16 +78,25 @@ class WebhookVerifier:
         while a secret is being rotated: a signature verifies when it matches
         any of them (tried in order, so put the one most traffic uses first).
     :param api_key: the site's API key; required with *jwks* (``iss`` check).
-    :param jwks: keys for ``X-Gigya-Sig-JWT``: a :class:`~gigya_fast.jwt.JWKSCache`,
-        a JWKS document, a ``kid -> key`` mapping or callable.
+    :param jwks: keys for ``X-Gigya-Sig-JWT``: a :class:`~gigya_fast.jwt.JWKSCache`
+        (or anything with ``get_key(kid, data_center)``), a JWKS document, a
+        ``kid -> key`` mapping or a ``kid -> key`` callable. A document or
+        mapping is read once, here: every key must be usable (else
+        ``ConfigurationError``) and later changes to it are not seen.
     :param tolerance: seconds the body ``timestamp`` may differ from now;
         ``None`` turns the replay window off.
     :param dedupe: store used by :attr:`Notification.new_events`; ``None`` means
         a fresh :class:`MemoryDedupeStore`, ``False`` means no deduplication.
+        A store that cannot answer (Redis down) raises
+        :class:`~gigya_fast.errors.DedupeStoreError`: dedupe fails closed.
     :param require: which signature headers must be present: ``"hmac"``,
         ``"jwt"``, ``"both"`` or ``"any"``. Default: every configured check.
     :param leeway: seconds of clock difference allowed on the JWT ``iat``/``exp``.
     :param max_body_bytes: larger bodies are rejected before any hashing.
+
+    Times and windows (*tolerance*, *leeway*, ``now``) must be finite and
+    non-negative: NaN or infinity raise ``ValueError`` instead of opening the
+    window. A body is never parsed before a signature has vouched for it.
 
     Whatever the policy, every present header whose check is configured must
     verify. Failures raise :class:`~gigya_fast.errors.SignatureError` (JWT
@@ -129,9 +124,10 @@ class WebhookVerifier:
             from .. import _jose
 
             _jose._crypto()  # MissingDependencyError now rather than on the first notification
+            jwks = key_source(jwks)
         self._jwks = jwks
         self._api_key = api_key
-        self._issuer = issuer_for(api_key) if api_key else None
+        self._issuer = issuer_for(api_key) if api_key else ""  # read only when jwks (and so api_key) is set
         has_hmac, has_jwt = bool(self._signers), jwks is not None
         if require is None:
             if not (has_hmac or has_jwt):
@@ -148,14 +144,8 @@ class WebhookVerifier:
         self._require = require
         self._need_hmac = require in ("hmac", "both")
         self._need_jwt = require in ("jwt", "both")
-        if tolerance is not None and (
-            isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0
-        ):
-            raise ValueError("tolerance must be a non-negative number or None")
-        self._tolerance = tolerance
-        if isinstance(leeway, bool) or not isinstance(leeway, (int, float)) or leeway < 0:
-            raise ValueError("leeway must be a non-negative number")
-        self._leeway = leeway
+        self._tolerance = optional_seconds("tolerance", tolerance)
+        self._leeway = seconds("leeway", leeway)
         if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 1:
             raise ValueError("max_body_bytes must be a positive int")
         self._max_body = max_body_bytes
@@ -223,20 +213,6 @@ class WebhookVerifier:
             raise SignatureError(_E_NO_SIG)
         return raw, sig, token
 
-    def _check_jwt(self, token: str, body: bytes, data: Mapping[str, Any], now: Number | None) -> None:
-        assert self._issuer is not None
-        _, claims = decode_verified(token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now)
-        nonce = data.get("nonce")
-        jti = claims.get("jti")
-        if (
-            not isinstance(nonce, str)
-            or not isinstance(jti, str)
-            or not hmac.compare_digest(jti.encode("utf-8"), nonce.encode("utf-8"))
-        ):
-            raise InvalidTokenError(_E_JTI)
-        if not _sub_matches(claims.get("sub"), body):
-            raise InvalidTokenError(_E_SUB)
-
     def _finish(
         self,
         raw: bytes,
@@ -245,23 +221,26 @@ class WebhookVerifier:
         hmac_ok: bool,
         token: str | None,
         now: Number | None,
+        claims: Dict[str, Any] | None = None,
     ) -> Notification:
+        """The checks after the HMAC kernel: its verdict, the JWT, the replay window.
+
+        *claims*: the JWT's, when the caller verified the token already (:meth:`verify_async`).
+        """
         if sig is not None and not hmac_ok:
             raise SignatureError(_E_HMAC)
         data = None
         if token is not None:
-            data = parse_body(raw)
-            self._check_jwt(token, raw, data, now)
+            if claims is None:
+                claims = decode_verified(token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now)[1]
+            data = body_for_claims(claims, raw)
         timestamp: Number | None = None
         if self._tolerance is not None:
             timestamp = body_timestamp(raw) if data is None else None
             if timestamp is None:
                 if data is None:
-                    data = parse_body(raw)
-                value = data.get("timestamp")
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise SignatureError("notification body is malformed: no numeric timestamp")
-                timestamp = value
+                    data = parse_body(raw)  # vouched for by the HMAC
+                timestamp = timestamp_field(data)
             current = time.time() if now is None else now
             if not current - self._tolerance <= timestamp <= current + self._tolerance:
                 raise SignatureError(_E_STALE)
@@ -286,11 +265,34 @@ class WebhookVerifier:
         names (case-insensitive) to values. *now* (Unix seconds) replaces the
         clock for the replay window and JWT times. Raises ``SignatureError``
         (or a JWT error subclass) naming the failed check; ``TypeError`` for a
-        body that is not bytes or headers that are not a mapping.
+        body that is not bytes or headers that are not a mapping, ``ValueError``
+        for a *now* that is NaN, infinite or negative.
         """
+        now = optional_seconds("now", now)
         raw, sig, token = self._prepare(body, headers)
         hmac_ok = sig is not None and self._hmacs_match([raw], [sig], 1)[0]
         return self._finish(raw, headers, sig, hmac_ok, token, now)
+
+    async def verify_async(self, body: bytes, headers: Mapping[str, str], *, now: Number | None = None) -> Notification:
+        """:meth:`verify` for asyncio code: the same checks and errors, and the loop never blocks.
+
+        The JWT's key is awaited from a :class:`~gigya_fast.jwt.JWKSCache`
+        (fetched with its coroutine when built by ``from_async_client``, its
+        blocking fetcher in the default executor otherwise); a mapping of keys
+        is read in place; any other key source runs in the default executor.
+        Hashing and the RSA check run inline (microseconds).
+        """
+        now = optional_seconds("now", now)
+        raw, sig, token = self._prepare(body, headers)
+        hmac_ok = sig is not None and self._hmacs_match([raw], [sig], 1)[0]
+        claims = None
+        if token is not None and (sig is None or hmac_ok):
+            claims = (
+                await decode_verified_async(
+                    token, jwks=self._jwks, issuer=self._issuer, leeway=self._leeway, now=now
+                )
+            )[1]
+        return self._finish(raw, headers, sig, hmac_ok, token, now, claims)
 
     def _hmacs_match(self, bodies: List[bytes], sigs: List[str | None], threads: int) -> List[bool]:
         """verify_hmacs with every secret: the first for all, each next one for the failures left."""
@@ -322,15 +324,20 @@ class WebhookVerifier:
         :meth:`verify` item by item, with one clock reading (*now*, default
         ``time.time()``) for the whole batch.
         """
-        if isinstance(threads, bool) or not isinstance(threads, int):
-            raise TypeError(f"threads must be int, not {type(threads).__name__}")
-        if threads < 1:
-            raise ValueError("threads must be at least 1")
-        items = items if isinstance(items, list) else list(items)
-        if now is None:
-            now = time.time()
+        _check_threads(threads)
+        now = time.time() if now is None else seconds("now", now)
+        items = list(items)  # our own list: the caller's may change while we work
+        steps = BatchSteps(
+            self._signers,
+            self._max_body,
+            self._tolerance,
+            self._ctx_hmac,
+            self._prepare,
+            self._hmacs_match,
+            self._finish,
+        )
         if self._jwks is None and self._need_hmac:
-            results = verify_many_fast(self, items, threads, now)
+            results = verify_many_fast(steps, items, threads, now)
             if results is not None:
                 return results
-        return verify_many_general(self, items, threads, now)
+        return verify_many_general(steps, items, threads, now)

@@ -45,3 +45,39 @@ def test_unrecognised_arguments_are_not_echoed(capsys: pytest.CaptureFixture[str
     err = capsys.readouterr().err
     assert "c2VjcmV0LXZhbHVlLTEyMzQ=" not in err
     assert "2 unrecognized argument(s)" in err
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gigya_fast", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_version_option() -> None:
+    from gigya_fast import __version__
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"gigya-fast {__version__}"
+
+
+def test_webhooks_without_an_action_prints_its_own_help_and_exits_2() -> None:
+    proc = run_cli("webhooks")
+    assert proc.returncode == 2
+    assert "usage: gigya-fast webhooks" in proc.stderr and "verify" in proc.stderr
+    assert "COMMAND" not in proc.stderr, "the webhooks help, not the top-level one"
+    assert "Traceback" not in proc.stderr
+
+
+def test_no_command_prints_the_top_level_help_and_exits_2() -> None:
+    proc = run_cli()
+    assert proc.returncode == 2
+    assert "usage: gigya-fast" in proc.stderr and "webhooks" in proc.stderr
+
+
+def test_every_subcommand_module_is_registered() -> None:
+    # The parser imports each subcommand: a missing module is an error, not a silently absent command.
+    from gigya_fast.cli import _COMMANDS, build_parser
+
+    help_text = build_parser().format_help()
+    assert all(name in help_text for name in _COMMANDS)

@@ -48,6 +48,7 @@ _ERRORS = frozenset(
         "SignatureError",
         "ConfigurationError",
         "MissingDependencyError",
+        "DedupeStoreError",
         "APIError",
         "AuthenticationError",
         "NotFoundError",
@@ -165,6 +166,7 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
     "gigya_fast.webhooks.asgi": frozenset({"make_asgi_app", "headers_from_scope", "ASGIApp"}),
     "gigya_fast.jwt": frozenset(
         {
+            "CDC_DATA_CENTERS",
             "DEFAULT_LEEWAY",
             "JWKSCache",
             "KeyProvider",
@@ -174,7 +176,9 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "jwk_to_key",
             "keys_from_jwks",
             "resolve_key",
+            "resolve_key_async",
             "verify_id_token",
+            "verify_id_token_async",
         }
     ),
     "gigya_fast.GSSDK": frozenset(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
-from typing import Any, Dict, List, Sequence
+import threading
+from typing import Any, Dict, Iterator, List, Sequence
 
 SECRET = base64.b64encode(b"webhook-test-secret-0123456789ab").decode("ascii")
 OTHER_SECRET = base64.b64encode(b"another-secret-for-webhook-tests").decode("ascii")
@@ -66,3 +68,37 @@ class RaisingKey(str):
 
     def __eq__(self, other: object) -> bool:
         raise RuntimeError("key comparison failed")
+
+
+def post_status(url: str, raw: bytes, hdrs: Dict[str, str]) -> int:
+    """POST *raw* to *url* over a real connection; the HTTP status of the answer."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=raw, headers=hdrs, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return int(exc.code)
+
+
+@contextlib.contextmanager
+def serving_wsgi(app: Any) -> Iterator[str]:
+    """Serve WSGI *app* on 127.0.0.1 in a thread; yields its URL, stops it on exit."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

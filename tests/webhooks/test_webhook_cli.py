@@ -180,3 +180,96 @@ def test_jwt_header_verified_with_jwks_file(
     monkeypatch.delenv("GIGYA_SECRET")
     assert main([*args, "--now", str(NOW), "--format", "jsonl"]) == 1, "JWT only, no secret: still checked"
     assert main(["webhooks", "verify", str(recording), "--jwks", str(keys)]) == 2, "--jwks needs --api-key"
+
+
+# --- hostile input: lines are unreadable and the run goes on; bad options are usage errors ---------
+
+
+def hostile_recording(tmp_path: Path) -> Path:
+    good = [body([event(f"g{i}")], nonce=f"g{i}") for i in range(2)]
+    lines = [
+        record(good[0], headers(good[0])),
+        '{"headers": {}, "body": "\\ud800"}',  # a lone surrogate: text with no UTF-8 bytes
+        '{"headers": {}, "body": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "[" * 100_000,
+        '{"headers": {"a": "\\udfff"}, "body_b64": "!!!"}',
+        "\xff\xfe not utf-8",
+        record(good[1], headers(good[1])),
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    return path
+
+
+def test_hostile_lines_are_unreadable_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    path = hostile_recording(tmp_path)
+    assert main(["webhooks", "verify", str(path), "--format", "jsonl"]) == 1
+    captured = capsys.readouterr()
+    results = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["valid"] for r in results] == [True, False, False, False, False, False, True]
+    assert all(r["reason"].startswith("unreadable line") for r in results[1:6])
+    assert "5  unreadable line" in captured.err
+
+
+def test_hostile_lines_in_a_subprocess_leave_no_traceback(tmp_path: Path) -> None:
+    env: Dict[str, Any] = dict(os.environ, GIGYA_SECRET=SECRET)
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "gigya_fast", "webhooks", "verify", str(hostile_recording(tmp_path))],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    assert b"valid: 2" in proc.stdout and b"5  unreadable line" in proc.stdout
+
+
+@pytest.mark.parametrize("document", ["[1, 2]", '"keys"', "42", "null", "[" * 100_000, '{"keys": []}', '{"k": 1}'])
+def test_jwks_file_that_is_not_a_key_set_is_a_usage_error(
+    document: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("cryptography", reason="the jwt extra (cryptography) is not installed")
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    keys = tmp_path / "keys.json"
+    keys.write_text(document)
+    recording = tmp_path / "r.jsonl"
+    recording.write_text("")
+    assert main(["webhooks", "verify", str(recording), "--jwks", str(keys), "--api-key", API_KEY]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gigya-fast: ") and ("JWKS" in err or "jwks:" in err or "not a JSON document" in err)
+
+
+@pytest.mark.parametrize("option", ["--tolerance", "--now"])
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "-inf", "1e999"])
+def test_non_finite_or_negative_times_are_usage_errors(
+    option: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GIGYA_SECRET", SECRET)
+    path = tmp_path / "one.jsonl"
+    raw = body()
+    path.write_text(record(raw, headers(raw)))
+    assert main(["webhooks", "verify", str(path), f"{option}={value}"]) == 2
+    err = capsys.readouterr().err
+    assert option in err and ("finite" in err or "non-negative" in err)
+
+
+def test_now_nan_does_not_make_an_expired_webhook_jwt_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("cryptography", reason="the jwt extra (cryptography) is not installed")
+    from .test_webhook_jwt import jwks, sig_jwt
+
+    raw = body([event("j1")], nonce="jn1")
+    recording = tmp_path / "jwt.jsonl"
+    recording.write_text(record(raw, {JWT_HEADER: sig_jwt(raw)}) + "\n")
+    keys = tmp_path / "jwks.json"
+    keys.write_text(json.dumps(jwks()))
+    args = ["webhooks", "verify", str(recording), "--jwks", str(keys), "--api-key", API_KEY]
+    assert main([*args, "--now", str(NOW + 3600)]) == 1, "an hour later the 60 s token has expired"
+    assert "1  token has expired" in capsys.readouterr().out
+    assert main([*args, "--now", "nan"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--now" in captured.err, "no verdict at all, let alone 'valid'"

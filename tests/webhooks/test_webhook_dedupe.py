@@ -94,6 +94,14 @@ def test_memory_bad_arguments(kwargs: Any) -> None:
         MemoryDedupeStore(**kwargs)
 
 
+@pytest.mark.parametrize("ttl", [float("nan"), float("inf"), 10**400])
+def test_non_finite_ttl_is_refused_by_both_stores(ttl: Any) -> None:
+    with pytest.raises(ValueError, match="ttl"):
+        MemoryDedupeStore(ttl=ttl)
+    with pytest.raises(ValueError, match="ttl"):
+        RedisDedupeStore(CompatibleClient(), ttl=ttl)
+
+
 def test_memory_key_type() -> None:
     with pytest.raises(TypeError):
         MemoryDedupeStore().add(1)  # type: ignore[arg-type]
@@ -307,6 +315,96 @@ def test_redis_extra_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     from gigya_fast.errors import MissingDependencyError
 
     monkeypatch.setitem(sys.modules, "redis", None)
+    monkeypatch.setitem(sys.modules, "redis.exceptions", None)
     with pytest.raises(MissingDependencyError):
         RedisDedupeStore(url="redis://127.0.0.1:1/0")
-    assert RedisDedupeStore(object()).ttl == 7200  # a client object needs no import
+    with pytest.raises(MissingDependencyError):
+        RedisDedupeStore("redis://127.0.0.1:1/0")
+    assert RedisDedupeStore(CompatibleClient()).ttl == 7200  # a client object needs no import
+
+
+class CompatibleClient:
+    """Not redis-py, but what the store uses of it; its failures are socket errors."""
+
+    def set(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionRefusedError("no server")
+
+    def pipeline(self, transaction: bool = True) -> Any:
+        raise ConnectionRefusedError("no server")
+
+    def delete(self, *names: str) -> Any:
+        raise ConnectionRefusedError("no server")
+
+
+def test_redis_url_as_the_first_argument(redis_url: str, redis_client: Any) -> None:
+    store = RedisDedupeStore(redis_url, prefix="u:")
+    assert store.add("a") is True and store.add("a") is False
+    assert redis_client.get("u:a") == b"1"
+
+
+@pytest.mark.parametrize("client", [object(), 42, b"redis://127.0.0.1/0", ["redis://127.0.0.1/0"]])
+def test_redis_refuses_what_is_not_a_client_at_construction(client: Any) -> None:
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    with pytest.raises(TypeError, match="client"):
+        RedisDedupeStore(client)
+
+
+@pytest.mark.parametrize("url", ["localhost:6379", "http://127.0.0.1/0", "", "redis://:hunter2@[::1"])
+def test_redis_refuses_a_bad_url_at_construction_without_repeating_it(url: str) -> None:
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    with pytest.raises(ValueError) as info:
+        RedisDedupeStore(url)
+    assert "hunter2" not in str(info.value) and info.value.__cause__ is None
+    with pytest.raises(ValueError):
+        RedisDedupeStore(url=url)
+
+
+def _dead_redis_url() -> str:
+    return f"redis://127.0.0.1:{_free_port()}/0"
+
+
+def test_redis_down_is_a_typed_error_and_hands_out_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    from gigya_fast.errors import DedupeStoreError, GigyaError
+
+    store = RedisDedupeStore(_dead_redis_url())
+    for call in (lambda: store.add("a"), lambda: store.add_many(["a", "b"]), lambda: store.discard("a")):
+        with pytest.raises(DedupeStoreError) as info:
+            call()
+        assert isinstance(info.value, GigyaError) and isinstance(info.value, ConnectionError)
+        assert "redis" in type(info.value.__cause__).__module__
+    store.discard_many([])  # nothing to ask
+    with pytest.raises(DedupeStoreError):
+        store.discard_many(["a"])
+
+    n = WebhookVerifier(SECRET, dedupe=store).verify(body([event("e1")]), headers(body([event("e1")])), now=NOW)
+    for _ in range(2):  # fails closed, every time it is asked
+        with pytest.raises(DedupeStoreError):
+            n.new_events  # noqa: B018
+    assert [e.id for e in n.events] == ["e1"], "the notification itself is intact"
+
+
+def test_compatible_client_down_is_a_typed_error_too() -> None:
+    from gigya_fast.errors import DedupeStoreError
+
+    store = RedisDedupeStore(CompatibleClient())
+    with pytest.raises(DedupeStoreError):
+        store.add_many(["a"])
+    with pytest.raises(DedupeStoreError):
+        store.discard("a")
+
+
+def test_redis_down_gives_a_500_so_cdc_redelivers() -> None:
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    from gigya_fast.webhooks.wsgi import make_wsgi_app
+
+    from .test_webhook_glue import call_wsgi, environ
+
+    handled: List[Any] = []
+    app = make_wsgi_app(
+        WebhookVerifier(SECRET, tolerance=None, dedupe=RedisDedupeStore(_dead_redis_url())),
+        lambda n: handled.append(n.new_events),
+    )
+    raw = body([event("e1")])
+    assert call_wsgi(app, environ(raw, headers(raw))) == (500, b"error")
+    assert handled == []

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-import threading
-import urllib.error
-import urllib.request
 from typing import Any, Dict, List, Tuple
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
@@ -16,7 +12,7 @@ from gigya_fast.webhooks import Notification, WebhookVerifier
 from gigya_fast.webhooks.asgi import headers_from_scope, make_asgi_app
 from gigya_fast.webhooks.wsgi import headers_from_environ, make_wsgi_app
 
-from ._webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers, sign
+from ._webhook_support import HMAC_HEADER, OTHER_SECRET, SECRET, body, event, headers, post_status, serving_wsgi, sign
 
 
 def fresh(**kwargs: Any) -> WebhookVerifier:
@@ -120,30 +116,12 @@ def test_headers_from_environ() -> None:
     assert headers_from_environ(env) == {"X-Gigya-Sig-Hmac-Sha1": "s", "Content-Type": "application/json"}
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def test_wsgi_over_a_real_wsgiref_server() -> None:
     got: List[Notification] = []
-    server = make_server("127.0.0.1", 0, make_wsgi_app(fresh(), got.append), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/hook"
-        raw = body([event("e1")])
-        request = urllib.request.Request(url, data=raw, headers=headers(raw), method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
-        request = urllib.request.Request(url, data=raw, headers=headers(raw, OTHER_SECRET), method="POST")
-        with pytest.raises(urllib.error.HTTPError) as info:
-            urllib.request.urlopen(request, timeout=10)
-        assert info.value.code == 401
-        info.value.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    raw = body([event("e1")])
+    with serving_wsgi(make_wsgi_app(fresh(), got.append)) as url:
+        assert post_status(url, raw, headers(raw)) == 200
+        assert post_status(url, raw, headers(raw, OTHER_SECRET)) == 401
     assert [n.body for n in got] == [raw]
 
 

@@ -19,3 +19,23 @@ def test_importing_needs_no_optional_dependency() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr.decode()
+
+
+def test_batch_paths_depend_on_no_verifier_internals() -> None:
+    """_batch.py gets a BatchSteps: it imports nothing of the verifier and reads no private member."""
+    import ast
+    from pathlib import Path
+
+    import gigya_fast.webhooks._batch as batch
+
+    tree = ast.parse(Path(batch.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "verifier" not in imported and not any("verifier" in (name or "") for name in imported)
+    private = sorted(
+        {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+        }
+    )
+    assert private == [], private

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from typing import Any, Dict
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -219,15 +219,20 @@ def test_jwt_needs_api_key() -> None:
 
 def test_non_json_body_with_jwt() -> None:
     raw = b"not json"
-    token = _jose.encode_rs256({"iss": f"https://fidm.gigya.com/jwt/{API_KEY}/", "exp": NOW + 60}, key(), {"kid": KID})
+    claims = {"iss": f"https://fidm.gigya.com/jwt/{API_KEY}/", "exp": NOW + 60}
+    # sub is checked first (on the raw bytes): the body is parsed only once the token covers it
+    token = _jose.encode_rs256(claims, key(), {"kid": KID})
+    with pytest.raises(InvalidTokenError, match="sub"):
+        verifier().verify(raw, {JWT_HEADER: token}, now=NOW)
+    token = _jose.encode_rs256(dict(claims, sub=b64url(hashlib.sha256(raw).digest())), key(), {"kid": KID})
     with pytest.raises(SignatureError, match="malformed"):
         verifier().verify(raw, {JWT_HEADER: token}, now=NOW)
 
 
-def test_batch_with_jwt_matches_single() -> None:
-    v = verifier(SECRET, require="any")
+def mixed_items() -> List[Tuple[bytes, Dict[str, str]]]:
+    """Notifications for a require="any" verifier with both checks: each header combination, good and bad."""
     raws = [body(nonce=f"n{i}") for i in range(6)]
-    items = [
+    return [
         (raws[0], {HMAC_HEADER: sign(raws[0]), JWT_HEADER: sig_jwt(raws[0])}),
         (raws[1], {JWT_HEADER: sig_jwt(raws[1])}),
         (raws[2], {HMAC_HEADER: sign(raws[2])}),
@@ -235,6 +240,11 @@ def test_batch_with_jwt_matches_single() -> None:
         (raws[4], {}),
         (raws[5], {HMAC_HEADER: sign(b"x"), JWT_HEADER: sig_jwt(raws[5])}),
     ]
+
+
+def test_batch_with_jwt_matches_single() -> None:
+    v = verifier(SECRET, require="any")
+    items = mixed_items()
     batch = v.verify_many(items, now=NOW)
     for (raw, hdrs), result in zip(items, batch):
         try:

@@ -140,3 +140,25 @@ def test_an_empty_api_key_is_not_a_missing_one(cdc: LocalCDC) -> None:
     response = to(cdc, GSRequest("", cdc.partner_secret, "accounts.getAccountInfo", {"UID": "x"})).send()
     assert len(cdc.requests) == 1
     assert response.getErrorCode() == 400002 and response.getCallId()
+
+
+def test_user_key_without_secret_or_api_key_is_500000_without_a_request(cdc: LocalCDC) -> None:
+    """The original sent it unsigned (and CDC refused it); a user key needs its secret."""
+    response = to(cdc, GSRequest(None, None, "accounts.getAccountInfo", {"UID": "x"}, True, cdc.user_key)).send()
+    assert response.getErrorCode() == 500000
+    assert "user_key needs a secret" in response.getErrorMessage()
+    assert cdc.requests == []
+
+
+def test_mtls_with_pem_text(mtls_cdc: Tuple[LocalCDC, str, str]) -> None:
+    """PEM given as text (a str starting with -----BEGIN) is content; the original took any str for a path."""
+    server, cert, key = mtls_cdc
+    uid = server.create_account()
+    with open(cert, encoding="ascii") as handle:
+        cert_text = handle.read()
+    with open(key, encoding="ascii") as handle:
+        key_text = handle.read()
+    request = GSRequest(server.api_key, None, "accounts.getAccountInfo", {"UID": uid}, True, None, cert_text, key_text)
+    response = to(server, request).send()
+    assert response.getErrorCode() == 0, response.getErrorMessage()
+    assert server.requests[-1].auth_mode == "mtls"

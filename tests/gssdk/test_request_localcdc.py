@@ -125,6 +125,18 @@ def test_json_string_params_and_reserved_params(cdc: LocalCDC) -> None:
     assert "ignoredParams='nonce,timestamp'" in response.getLog()
 
 
+def test_sdk_owned_values_on_the_wire(cdc: LocalCDC) -> None:
+    """Always JSON (``format=xml`` is not sent), our sdk name, and a ``secret`` parameter never leaves."""
+    uid = cdc.create_account()
+    request = request_to(cdc, "accounts.getAccountInfo", {"UID": uid, "format": "xml", "secret": cdc.partner_secret})
+    response = request.send()
+    assert response.getErrorCode() == 0, response.getErrorMessage()
+    sent = cdc.requests[-1].params
+    assert sent["format"] == "json" and sent["sdk"].startswith("gigya_fast_python_")
+    assert "secret" not in sent
+    assert request.getParams()["format"] == "xml"  # the caller's value is kept in the request
+
+
 def test_method_without_namespace_is_socialize(cdc: LocalCDC) -> None:
     uid = cdc.create_account({"nickname": "Cy"})
     response = request_to(cdc, "/getUserInfo", {"UID": uid}).send()

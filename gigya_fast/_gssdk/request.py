@@ -44,6 +44,8 @@ Params = Union[None, str, bytes, Mapping[str, Any]]
 PemOrPath = Union[str, bytes]
 
 _TIMEOUT_TEXT = "Operation timed out"  # what the original looked for (a Python 2 message)
+# Parameters only the SDK sets; a userKey in params is kept: it signs, as in the original.
+_SDK_OWNED = ("sig", "nonce", "timestamp", "secret")
 
 
 def _own_params(params: Params) -> GSObject:
@@ -319,6 +321,8 @@ class GSRequest:
         if not self._steps_replaced():
             return sending.call_pooled(self, path, params, token, secret, useHTTPS, timeout, userKey)
         wire = dict(params)  # the request's own parameters keep no signature
+        for name in _SDK_OWNED:
+            wire.pop(name, None)  # as in the pooled path: never a secret in clear, never a stale signature
         wire["sdk"] = "python_" + self.VERSION
         mtls = self._has_mtls_config()
         base = base_url_of(self._apiDomain)
@@ -343,7 +347,8 @@ class GSRequest:
         return sending.post_form(self, url, query.encode("utf-8"), timeout)
 
     def __repr__(self) -> str:
-        return "<GSRequest method=%r apiKey=%r domain=%r>" % (self._method, self._apiKey, self.getAPIDomain())
+        shown = (self._method, self._api_key_for_log(), self.getAPIDomain())
+        return "<GSRequest method=%r apiKey=%r domain=%r>" % shown
 
 
 _OWN_STEPS = tuple(

@@ -76,6 +76,7 @@ def call_pooled(
     method = path.lstrip("/")
     wire = dict(params)
     api_key, signing_secret, signing_user_key, access_token = _credentials(request, wire, token, secret, user_key)
+    wire.pop("userKey", None)  # the client sends the one in use
     ignored = sorted(RESERVED_PARAMS.intersection(wire))
     for name in ignored:
         del wire[name]

@@ -30,19 +30,19 @@ def to(cdc: LocalCDC, request: GSRequest) -> GSRequest:
 
 def test_user_key_without_api_key_is_sent_signed(cdc: LocalCDC) -> None:
     uid = cdc.create_account()
-    response = to(cdc, GSRequest(None, cdc.user_secret, "accounts.getAccountInfo", {"UID": uid}, True, cdc.user_key))
-    response_ = response.send()
+    request = to(cdc, GSRequest(None, cdc.user_secret, "accounts.getAccountInfo", {"UID": uid}, True, cdc.user_key))
+    response = request.send()
     sent = cdc.requests[-1].params
     assert sent["userKey"] == cdc.user_key and "sig" in sent and "apiKey" not in sent
-    assert response_.getErrorCode() == 400002  # LocalCDC's own answer...
-    assert response_.getCallId()  # ...not the client-side 400002
+    assert response.getErrorCode() == 400002  # LocalCDC's own answer...
+    assert response.getCallId()  # ...not the client-side 400002
 
 
 def test_api_key_in_params_is_replaced_when_signing(cdc: LocalCDC) -> None:
     """The original overwrote ``params["apiKey"]`` with the constructor's apiKey when signing, even with None."""
     uid = cdc.create_account()
-    request = GSRequest(None, cdc.user_secret, "accounts.getAccountInfo", {"UID": uid, "apiKey": "3_other"})
-    request._userKey = cdc.user_key
+    params = {"UID": uid, "apiKey": "3_other"}
+    request = GSRequest(None, cdc.user_secret, "accounts.getAccountInfo", params, userKey=cdc.user_key)
     to(cdc, request).send()
     assert "apiKey" not in cdc.requests[-1].params
 
@@ -54,6 +54,7 @@ def test_user_key_inside_params_signs_the_request(cdc: LocalCDC) -> None:
     assert response.getErrorCode() == 0, response.getErrorMessage()
     recorded = cdc.requests[-1]
     assert recorded.auth_mode == "user_sig" and recorded.params["userKey"] == cdc.user_key
+    assert "ignoredParams" not in response.getLog()
 
 
 def test_constructor_user_key_wins_over_the_one_in_params(cdc: LocalCDC) -> None:

@@ -139,3 +139,16 @@ def test_nothing_replaced_goes_through_the_pooled_client(cdc: LocalCDC) -> None:
     assert response.getErrorCode() == 0
     assert pools.cached_count() == 1
     assert "postData=" not in response.getLog()
+
+
+def test_the_originals_steps_drop_sdk_owned_params_too() -> None:
+    with mock.patch.object(GSRequest, "curl", return_value=SERVER_ANSWER) as fake:
+        params = {"UID": "u1", "secret": "c2VjcmV0", "nonce": "stale", "sig": "stale"}
+        GSRequest("KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQ=", "accounts.getAccountInfo", params).send()
+    sent = fake.call_args.args[1]
+    assert "secret" not in sent and sent["nonce"] != "stale" and sent["sig"] != "stale"
+
+
+def test_repr_hides_an_access_token() -> None:
+    assert "TOKEN123" not in repr(GSRequest("TOKEN123", None, "accounts.getAccountInfo"))
+    assert "KEY" in repr(GSRequest("KEY", "c2VjcmV0", "accounts.getAccountInfo"))

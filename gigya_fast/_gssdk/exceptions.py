@@ -1,7 +1,7 @@
 """The GSSDK exception classes, rooted in :class:`gigya_fast.errors.GigyaError`.
 
-Unlike the original GSSDK.py, ``str()`` of these exceptions works and returns
-the message.
+As in the original GSSDK.py, ``GSException(value).errorMessage`` is *value*;
+unlike it, ``str()`` works and returns the message.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ __all__ = ["GSException", "GSKeyNotFoundException"]
 
 
 class GSException(GigyaError):  # noqa: N818 - name of the original API
-    """General GSSDK exception; ``message`` holds the text, ``str(e)`` returns it."""
+    """General GSSDK exception; ``errorMessage`` (as in the original) and ``message`` hold the text."""
 
     def __init__(self, message: str = "", **fields: Any) -> None:
         super().__init__(message, **fields)
         self.message = message
+        self.errorMessage = message
 
     def __str__(self) -> str:
         if self.error_code is not None:

@@ -1,22 +1,49 @@
-"""The original GSRequest's public signing helpers, on the gigya_fast kernels.
+"""The original GSRequest's signing helpers as plain functions, on the gigya_fast kernels.
 
-``calcOAuth1BaseString``, ``getOAuth1Signature``, ``buildQS`` and ``UrlEncode``
-were instance methods of the original ``GSRequest``; here they are plain
-functions that ``GSRequest`` exposes as static methods, so both
-``request.buildQS(p)`` and ``GSRequest.buildQS(p)`` work.
+``GSRequest.UrlEncode``, ``buildQS`` and ``calcOAuth1BaseString`` delegate
+here. What the original did is kept: ``UrlEncode(None)`` is ``None``;
+``buildQS`` joins ``key=UrlEncode(value)`` over the sorted keys, leaving out
+``None`` values but not ``sig``; the base string's URL takes ``https`` when
+the connection is secure, whatever the URL says, and drops the query string.
 
-Unlike the original, URLs with a non-default port and float parameter values
-are handled (the port is kept in the normalized URL; floats are serialised as
-their shortest round-trip form), and booleans are sent as ``true``/``false``.
+Unlike the original, non-default ports are kept in the normalized URL (the
+original raised ``TypeError``), floats are serialised as their shortest
+round-trip form (the original raised ``AttributeError``), booleans are sent as
+``true``/``false`` (the original sent ``True``/``False``) and dicts and lists
+as compact JSON with non-ASCII characters kept.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Optional
 
-from .._signing import build_base_string, build_query_string, calc_signature, percent_encode, serialize_value
+from .._signing import normalize_url, percent_encode, serialize_value
 
-__all__ = ["calc_oauth1_base_string", "get_oauth1_signature", "build_qs", "url_encode", "with_scheme"]
+__all__ = ["url_encode", "build_qs", "normalized_url", "base_string", "with_scheme"]
+
+
+def url_encode(value: Any) -> Optional[str]:
+    """RFC 3986 percent-encoding of *value* (serialised first when not text); ``None`` stays ``None``.
+
+    Space is ``%20``, ``*`` is ``%2A``, ``~`` is kept, as in the original.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = serialize_value(value)
+    return percent_encode(value)
+
+
+def build_qs(params: Optional[Mapping[str, Any]], encode: Callable[[Any], Optional[str]] = url_encode) -> str:
+    """``k1=enc(v1)&k2=enc(v2)...`` over the sorted keys; ``None`` values left out, ``sig`` kept."""
+    if not params:
+        return ""
+    pairs = []
+    for key in sorted(params):
+        value = params[key]
+        if value is not None:
+            pairs.append("%s=%s" % (key, encode(value)))
+    return "&".join(pairs)
 
 
 def with_scheme(url: str, is_secure_connection: bool) -> str:
@@ -26,33 +53,18 @@ def with_scheme(url: str, is_secure_connection: bool) -> str:
     return ("https://" if is_secure_connection else "http://") + url.lstrip("/")
 
 
-def calc_oauth1_base_string(
-    http_method: str, url: str, is_secure_connection: bool, request_params: Mapping[str, Any] | None
-) -> str:
-    """``METHOD&enc(normalized url)&enc(sorted query string)``, the text CDC signs.
-
-    The URL's own scheme decides http/https; *is_secure_connection* only picks
-    the scheme when *url* has none. ``sig`` and ``None`` values are left out.
-    """
-    return build_base_string(http_method, with_scheme(url, is_secure_connection), dict(request_params or {}))
+def normalized_url(url: str, is_secure_connection: bool) -> str:
+    """The URL as signed: ``https`` when *is_secure_connection*, lower-case host, no default port, no query."""
+    url = with_scheme(url, is_secure_connection)
+    if is_secure_connection:
+        url = "https" + url[url.index("://") :]
+    return normalize_url(url)
 
 
-def get_oauth1_signature(key: str, base_string: str) -> str:
-    """base64(HMAC-SHA1(base64decode(*key*), *base_string*))."""
-    return calc_signature(base_string, key)
-
-
-def build_qs(params: Mapping[str, Any] | None) -> str:
-    """``k1=enc(v1)&k2=enc(v2)...`` with keys sorted; ``sig`` and ``None`` values left out."""
-    return build_query_string(dict(params or {}))
-
-
-def url_encode(value: Any) -> str:
-    """RFC 3986 percent-encoding (space is ``%20``, ``*`` is ``%2A``, ``~`` kept).
-
-    Non-text values are first serialised as on the wire (``True`` -> ``true``,
-    dicts and lists as compact JSON); ``None`` encodes as the empty string.
-    """
-    if not isinstance(value, str):
-        value = serialize_value(value) or ""
-    return percent_encode(value)
+def base_string(http_method: str, url: str, is_secure_connection: bool, query_string: str) -> str:
+    """``METHOD&enc(normalized url)&enc(query string)``: the text CDC signs."""
+    return "%s&%s&%s" % (
+        http_method.upper(),
+        percent_encode(normalized_url(url, is_secure_connection)),
+        percent_encode(query_string),
+    )

@@ -34,8 +34,6 @@ __all__ = [
     "get_client",
     "clear",
     "cached_count",
-    "set_ca_certs_path",
-    "get_ca_certs_path",
 ]
 
 #: Most clients kept at once (distinct configurations beyond this evict the least recently used).
@@ -50,20 +48,20 @@ PemOrPath = Union[str, bytes]
 class ClientConfig:
     """Everything that selects a pooled client; secrets are kept out of ``repr()``."""
 
-    api_key: str
+    api_key: str | None
     secret: str | None = field(default=None, repr=False)
     user_key: str | None = None
+    access_token: str | None = field(default=None, repr=False)
     api_domain: str | None = None
     base_url: str | None = None
     proxy_url: str | None = field(default=None, repr=False)  # may hold proxy credentials
-    ca_certs: str | None = None
+    ca_certs: Union[str, os.PathLike[str], None] = None
     client_cert: PemOrPath | None = field(default=None, repr=False)
     client_key: PemOrPath | None = field(default=None, repr=False)
 
 
 _lock = threading.Lock()
 _clients: OrderedDict[ClientConfig, Client] = OrderedDict()
-_ca_certs_path: str | None = None
 
 
 def _forget_after_fork() -> None:
@@ -77,26 +75,16 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_after_fork)
 
 
-def set_ca_certs_path(path: str | None) -> None:
-    """Set (or with ``None`` reset to certifi's bundle) the CA file used by later requests."""
-    global _ca_certs_path
-    with _lock:
-        _ca_certs_path = path or None
-
-
-def get_ca_certs_path() -> str | None:
-    """The CA file set with :func:`set_ca_certs_path`, or ``None`` (certifi's bundle)."""
-    with _lock:
-        return _ca_certs_path
-
-
 def _build(config: ClientConfig) -> Client:
     from ..rest import Client
 
+    # The proxy comes from the drop-in (setProxy or the environment, read once there): the
+    # client must not add one of its own from the environment.
     return Client(
         config.api_key,
         secret=config.secret,
         user_key=config.user_key,
+        access_token=config.access_token,
         client_cert=config.client_cert,
         client_key=config.client_key,
         data_center=config.api_domain or "us1",

@@ -1,10 +1,13 @@
 """``GSResponse``: the answer to a ``GSRequest`` (or a client-side error).
 
-Client-side error codes, as in the original SDK (no network call is made for
-the first two):
+Attributes and return types are the original's (``errorCode``,
+``errorMessage``, ``data``, ``rawData``, ``params``, ``method``,
+``traceLog``); in particular ``getResponseText()`` returns the answer's
+UTF-8 **bytes** for a server answer and a ``str`` for a client-side error, as
+the original did on Python 3. Client-side error codes, as in the original:
 
-* ``400002`` a required parameter is missing (no API key, no method);
-* ``400003`` the CA certificates file set with ``setCACertsPath`` does not exist;
+* ``400002`` a required parameter is missing (no API key nor user key, no method);
+* ``400003`` ``useHTTPS`` and the CA certificates file does not exist;
 * ``504002`` ``"Request Timeout"``: no answer within the timeout;
 * ``500000`` any other failure (connection refused, malformed answer...).
 """
@@ -12,10 +15,12 @@ the first two):
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, Mapping, Tuple, Union
+import re
+from types import MappingProxyType
+from typing import Any, Iterable, List, Mapping, Union
 
 from .gsobject import _MISSING, GSObject
-from .trace import TraceLog, redact
+from .trace import redact_or_hide, trace_line
 
 __all__ = [
     "GSResponse",
@@ -32,150 +37,206 @@ GENERAL_FAILURE = 500000
 REQUEST_TIMEOUT = 504002
 TIMEOUT_MESSAGE = "Request Timeout"
 
-_STATUS = {0: (200, "OK"), 400: (400, "Bad Request"), 403: (403, "Forbidden"), 500: (500, "Internal Server Error")}
+_XML_CODE = re.compile(r"<errorCode>([^>]+)</errorCode>")
+_XML_MESSAGE = re.compile(r"<errorMessage>([^>]+)</errorMessage>")
+_XML_NAMESPACES = (
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="urn:com:gigya:api http://socialize-api.gigya.com/schema" xmlns="urn:com:gigya:api"'
+)
 
 
-def _status_for(code: int) -> Tuple[int, str]:
-    if code == 0:
-        return _STATUS[0]
-    if code == REQUEST_TIMEOUT:
-        return (504, "Gateway Timeout")
-    return _STATUS.get(code // 1000, (500, "Internal Server Error"))
+def _parse_object(text: str) -> GSObject:
+    """The JSON object in *text*; ``ValueError`` when it is not one (the original raised too)."""
+    parsed = json.loads(text)
+    if not isinstance(parsed, dict):
+        raise ValueError("the answer is JSON but not an object: %s" % type(parsed).__name__)
+    return GSObject(parsed)
+
+
+def _response_trace_line(text: str, data: Mapping[str, Any] | None) -> str:
+    """``responseText=...`` with credentials redacted, reusing the parsed answer when there is one."""
+    if data is None:
+        return trace_line("responseText", text)
+    cleaned = redact_or_hide(data)
+    if cleaned == data:
+        return "responseText=%r" % text
+    if not isinstance(cleaned, dict):
+        return "responseText=%r" % cleaned
+    return "responseText=%r" % json.dumps(cleaned, ensure_ascii=False, separators=(",", ":"))
 
 
 class GSResponse:
-    """Wraps CDC's JSON answer: error code and message, the data, and a redacted log.
+    """Wraps CDC's answer: error code and message, the data, and a redacted log.
 
-    Built either from the response text (``responseText``) or, for a
-    client-side failure, from ``errorCode``/``errorMessage``; in the latter case
-    ``getResponseText()`` returns a synthesised JSON envelope so code that
-    parses the text keeps working. ``params`` is accepted for compatibility
-    with the original constructor and not kept.
+    ``GSResponse(method, responseText)`` parses a server answer (JSON, or the
+    XML error form); without *responseText* it stands for a client-side error
+    *errorCode* / *errorMessage* and ``getResponseText()`` returns the text the
+    original synthesised: ``{errorCode:...,errorMessage:"..."}`` when
+    ``params["format"] == "json"`` (what ``send()`` uses), else the XML form.
     """
 
-    __slots__ = ("_method", "_text", "_data", "_code", "_message", "_details", "_log")
+    errorCode: Any = 0
+    errorMessage: Any = None
+    rawData: Union[str, bytes] = ""
+    params: Any = None
+    method: Any = None
+    errorMsgDic: Mapping[int, str] = MappingProxyType(
+        {MISSING_PARAMETER: "Required parameter is missing", GENERAL_FAILURE: "General server error"}
+    )
 
     def __init__(
         self,
         method: str | None,
-        responseText: str | None = None,
+        responseText: Union[str, bytes, None] = None,
         params: Mapping[str, Any] | None = None,
         errorCode: int | None = None,
         errorMessage: str | None = None,
-        traceLog: Union[None, str, Iterable[str], TraceLog] = None,
+        traceLog: Union[None, List[str], Iterable[str]] = None,
         *,
         errorDetails: str | None = None,
     ) -> None:
-        self._method = method
-        data: GSObject | None = None
+        self.traceLog: List[str] = _as_list(traceLog)
+        self.method = method
+        self.params = params if params else {}
+        self.data: GSObject = GSObject()
+        self._details = errorDetails
+        if isinstance(responseText, (bytes, bytearray)):  # the original took text only
+            responseText = bytes(responseText).decode("utf-8")  # noqa: N806 - the original's parameter name
         if responseText:
-            try:
-                data = GSObject(responseText)
-            except Exception:  # any parse failure (bad JSON, too deep...) is a malformed answer
-                data = None
-            if data is None and errorCode is None:
-                errorCode = GENERAL_FAILURE  # noqa: N806 - parameter name of the original API
-                errorMessage = "Malformed response: not a JSON object"  # noqa: N806
-        if data is not None:
-            code = data.get("errorCode", 0) if errorCode is None else errorCode
-            self._code = code if isinstance(code, int) and not isinstance(code, bool) else GENERAL_FAILURE
-            self._message = errorMessage if errorMessage is not None else data.get("errorMessage")
-            self._details = errorDetails if errorDetails is not None else data.get("errorDetails")
-            self._text = responseText or ""
-            self._data = data
+            parsed: GSObject | None = None
+            if "{" in responseText:
+                parsed = _parse_object(responseText)
+                self.data = parsed
+                if parsed:
+                    self.errorCode = parsed.get("errorCode")
+                    self.errorMessage = parsed.get("errorMessage")
+            else:
+                self._read_xml(responseText)
+            self.traceLog.append(_response_trace_line(responseText, parsed))
+            self.rawData = responseText.encode("utf-8")
         else:
-            self._code = 0 if errorCode is None else int(errorCode)
-            self._message = errorMessage
-            self._details = errorDetails
-            status, reason = _status_for(self._code)
-            envelope: Dict[str, Any] = {"errorCode": self._code}
-            if errorMessage is not None:
-                envelope["errorMessage"] = errorMessage
-            if errorDetails is not None:
-                envelope["errorDetails"] = errorDetails
-            envelope.update(statusCode=status, statusReason=reason)
-            self._data = GSObject(envelope)
-            self._text = responseText if responseText else json.dumps(envelope, separators=(",", ":"))
-        if isinstance(traceLog, TraceLog):
-            self._log = str(traceLog)
-        elif isinstance(traceLog, str):
-            self._log = traceLog
-        elif traceLog is not None:
-            self._log = "\n".join(traceLog)
-        else:
-            self._log = ""
+            self.errorCode = errorCode
+            self.errorMessage = errorMessage if errorMessage is not None else self.getErrorMessage()
+            self.populateClientResponseText()
+            self.traceField("responseText", self.rawData)
 
-    # --- envelope ----------------------------------------------------------------
+    def _read_xml(self, text: str) -> None:
+        code = _XML_CODE.search(text)
+        if code is None:
+            raise ValueError("the answer is neither a JSON object nor a CDC XML answer")
+        self.errorCode = int(code.group(1))
+        message = _XML_MESSAGE.search(text)
+        if message is not None:
+            self.errorMessage = message.group(1)
 
-    def getErrorCode(self) -> int:
+    # --- the original's methods ----------------------------------------------------
+
+    def getErrorCode(self) -> Any:
         """0 on success, otherwise the CDC (or client-side) error code."""
-        return self._code
+        return self.errorCode
 
     def getErrorMessage(self) -> str:
-        """Short text of the error; ``""`` when CDC sent none (as on success)."""
-        return self._message or ""
+        """The error text; for a code without one, the original's fixed text or ``""`` (as on success)."""
+        if self.errorMessage:
+            return str(self.errorMessage)
+        if self.errorCode == 0:
+            return ""
+        return self.errorMsgDic.get(self.errorCode, "") if isinstance(self.errorCode, int) else ""
+
+    def getResponseText(self) -> Union[str, bytes]:
+        """The answer as the original returned it: UTF-8 bytes from the server, text for a client-side error."""
+        return self.rawData
+
+    def getData(self) -> GSObject:
+        """The parsed answer (a :class:`GSObject`, i.e. a ``dict``); empty for a client-side error."""
+        return self.data
+
+    def getObject(self, key: str, defaultValue: Any = None) -> Any:
+        """The value of *key* in the answer (nested objects as :class:`GSObject`), *defaultValue* when absent."""
+        return self._data().getObject(key, defaultValue)
+
+    def traceField(self, name: str, value: Any) -> None:
+        """Append ``name=repr(value)`` to the log (credentials redacted) when *value* is truthy."""
+        if value:
+            self.traceLog.append(trace_line(name, value))
+
+    def populateClientResponseText(self) -> None:
+        """Set ``rawData`` to the original's text for a client-side error."""
+        message = self.errorMessage if self.errorMessage is not None else ""
+        if self.params.get("format") == "json":
+            self.rawData = '{errorCode:%s,errorMessage:"%s"}' % (self.errorCode, message)
+            return
+        self.rawData = "\r\n".join(
+            [
+                '<?xml version="1.0" encoding="utf-8"?>',
+                "<%sResponse %s>" % (self.method, _XML_NAMESPACES),
+                "<errorCode>%s</errorCode>" % self.errorCode,
+                "<errorMessage>%s</errorMessage>" % message,
+                "</%sResponse>" % self.method,
+            ]
+        )
+
+    def getLog(self) -> str:
+        """A trace of the request for debugging (the original's layout); credentials are redacted."""
+        return ", ".join(self.traceLog)
+
+    # --- gigya_fast additions ----------------------------------------------------------
+
+    def _data(self) -> GSObject:
+        data = self.data
+        return data if isinstance(data, GSObject) else GSObject(data if isinstance(data, Mapping) else None)
 
     def getErrorDetails(self) -> str | None:
-        """CDC's ``errorDetails``, when present."""
-        return self._details
+        """CDC's ``errorDetails`` (or the client-side detail, e.g. ``"read timeout"``), when present."""
+        details = self._data().get("errorDetails")
+        return details if isinstance(details, str) else self._details
 
     def getCallId(self) -> str | None:
         """CDC's ``callId`` (quote it to SAP support), when present."""
-        value = self._data.get("callId")
+        value = self._data().get("callId")
         return value if isinstance(value, str) else None
-
-    def getResponseText(self) -> str:
-        """The raw JSON text of the answer."""
-        return self._text
-
-    def getData(self) -> GSObject:
-        """The parsed answer as a :class:`GSObject` (a ``dict``), envelope fields included."""
-        return self._data
-
-    def getLog(self) -> str:
-        """A trace of the request for debugging: never contains the secret or the signature."""
-        return self._log
-
-    # --- data getters (delegating to GSObject) -----------------------------------
-
-    def getObject(self, key: str, defaultValue: Any = None) -> Any:
-        """The value of *key* in the answer, as stored (``defaultValue``, ``None`` by default, when absent)."""
-        return self._data.getObject(key, defaultValue)
 
     def getString(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """See :meth:`GSObject.getString`."""
-        return self._data.getString(key, defaultValue)
+        return self._data().getString(key, defaultValue)
 
     def getInt(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """See :meth:`GSObject.getInt`."""
-        return self._data.getInt(key, defaultValue)
+        return self._data().getInt(key, defaultValue)
 
     def getLong(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """See :meth:`GSObject.getLong`."""
-        return self._data.getLong(key, defaultValue)
+        return self._data().getLong(key, defaultValue)
 
     def getDouble(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """See :meth:`GSObject.getDouble`."""
-        return self._data.getDouble(key, defaultValue)
+        return self._data().getDouble(key, defaultValue)
 
     def getBool(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """See :meth:`GSObject.getBool`."""
-        return self._data.getBool(key, defaultValue)
+        return self._data().getBool(key, defaultValue)
 
     def getArray(self, key: str, defaultValue: Any = _MISSING) -> Any:
         """See :meth:`GSObject.getArray`."""
-        return self._data.getArray(key, defaultValue)
+        return self._data().getArray(key, defaultValue)
 
-    # --- text --------------------------------------------------------------------
+    # --- text ----------------------------------------------------------------------------
 
     def __str__(self) -> str:
-        lines = [f"errorCode:{self._code}"]
-        if self._message is not None:
-            lines.append(f"errorMessage:{self._message}")
-        if self._details is not None:
-            lines.append(f"errorDetails:{self._details}")
-        lines.append(f"data:{GSObject(redact(dict(self._data))).toJsonString()}")
-        return "\n".join(lines)
+        """The original's layout (tab-indented code, message, data); credentials in the data redacted."""
+        message = "" if self.errorMessage is None else str(self.errorMessage)
+        shown = str(redact_or_hide(self._data()))
+        return "\terrorCode:%s\n\terrorMessage:%s\n\tdata:%s" % (self.errorCode, message, shown)
 
     def __repr__(self) -> str:
-        return f"<GSResponse method={self._method!r} errorCode={self._code} callId={self.getCallId()!r}>"
+        return "<GSResponse method=%r errorCode=%r callId=%r>" % (self.method, self.errorCode, self.getCallId())
+
+
+def _as_list(trace: Union[None, List[str], Iterable[str]]) -> List[str]:
+    if trace is None:
+        return []
+    if isinstance(trace, list):
+        return trace  # shared with the request, as in the original
+    if isinstance(trace, str):
+        return [trace]
+    return [str(line) for line in trace]

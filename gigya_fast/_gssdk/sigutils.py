@@ -11,12 +11,21 @@ Differences from the original GSSDK.py (all deliberate, see ``docs/migrating.md`
   response) gives ``False`` instead of an exception. A malformed secret raises
   :class:`gigya_fast.errors.InvalidSecretError` (a ``ValueError``): it is a
   configuration error, not an invalid signature.
+
+Tests written for the original replace ``SigUtils.calcSignature`` (or
+``validateUserSignature``, ``signatureTimestampExpired``...) with mocks and
+expect the other helpers to go through them. While nothing is replaced, every
+helper calls its compiled kernel directly; once a test replaces one of the
+:data:`HOOKS`, they all take the original's route through ``SigUtils.<name>``
+until it is put back. A metaclass notices the replacement, so the fast path
+costs one global-variable test.
 """
 
 from __future__ import annotations
 
+import hmac
 import time
-from typing import Union
+from typing import Any, Dict, Union
 
 from .._signing import (
     calc_signature,
@@ -26,16 +35,51 @@ from .._signing import (
     validate_user_signature,
 )
 
-__all__ = ["SigUtils", "DEFAULT_SIGNATURE_EXPIRATION"]
+__all__ = ["SigUtils", "DEFAULT_SIGNATURE_EXPIRATION", "HOOKS", "hooks_intact"]
 
 #: Default validity window of a ``signatureTimestamp``, in seconds (inclusive).
 DEFAULT_SIGNATURE_EXPIRATION = 300
+
+#: The helpers the others call through when one of them is replaced (e.g. by ``mock.patch``).
+HOOKS = (
+    "calcSignature",
+    "signatureTimestampExpired",
+    "validateUserSignature",
+    "validateFriendSignature",
+)
 
 Timestamp = Union[str, int]
 Seconds = Union[int, float]
 
 # Same rule as the kernels: 1-15 ASCII digits, anything else is never in a window.
 _MAX_TIMESTAMP_DIGITS = 15
+
+# True while every hook is the one defined below (the compiled fast path is exact).
+_hooks_intact = True
+_originals: Dict[str, Any] = {}
+
+
+class _WatchedHooks(type):
+    """Metaclass of :class:`SigUtils`: re-checks the hooks whenever a class attribute changes."""
+
+    def __setattr__(cls, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        _recheck(cls)
+
+    def __delattr__(cls, name: str) -> None:
+        super().__delattr__(name)
+        _recheck(cls)
+
+
+def _recheck(cls: type) -> None:
+    global _hooks_intact
+    if _originals and cls is SigUtils:
+        _hooks_intact = all(cls.__dict__.get(name) is _originals[name] for name in HOOKS)
+
+
+def hooks_intact() -> bool:
+    """True while none of the :data:`HOOKS` has been replaced on ``SigUtils``."""
+    return _hooks_intact
 
 
 def _timestamp_seconds(timestamp: object) -> int | None:
@@ -49,7 +93,25 @@ def _timestamp_seconds(timestamp: object) -> int | None:
     return None
 
 
-class SigUtils:
+def _same_text(expected: object, given: object) -> bool:
+    """Constant-time equality for text; plain ``==`` for anything a mock may have returned."""
+    if isinstance(expected, str) and isinstance(given, str):
+        return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
+    return bool(expected == given)
+
+
+def _checked_through_hooks(
+    base_string: str, timestamp: object, secret: str, signature: object, expiration: Any
+) -> bool:
+    """The original's route: ``SigUtils.calcSignature`` then ``SigUtils.signatureTimestampExpired``."""
+    expected = SigUtils.calcSignature(base_string, secret)
+    if expiration is None:
+        return _same_text(expected, signature)
+    expired = SigUtils.signatureTimestampExpired(timestamp, expiration)  # type: ignore[arg-type]
+    return not expired and _same_text(expected, signature)
+
+
+class SigUtils(metaclass=_WatchedHooks):
     """Static helpers to calculate and validate CDC signatures (names as in the original)."""
 
     @staticmethod
@@ -67,7 +129,9 @@ class SigUtils:
         """
         if UID is None or timestamp is None or signature is None:
             return False
-        return validate_user_signature(UID, timestamp, secret, signature, expiration)
+        if _hooks_intact:
+            return validate_user_signature(UID, timestamp, secret, signature, expiration)
+        return _checked_through_hooks(f"{timestamp}_{UID}", timestamp, secret, signature, expiration)
 
     @staticmethod
     def validateUserSignatureWithExpiration(
@@ -78,7 +142,11 @@ class SigUtils:
         expiration: Seconds | None,
     ) -> bool:
         """:meth:`validateUserSignature` with an explicit window in seconds (``None`` = no time check)."""
-        return SigUtils.validateUserSignature(UID, timestamp, secret, signature, expiration)
+        if _hooks_intact or UID is None or timestamp is None or signature is None:
+            return SigUtils.validateUserSignature(UID, timestamp, secret, signature, expiration)
+        expired = SigUtils.signatureTimestampExpired(timestamp, expiration)
+        valid = SigUtils.validateUserSignature(UID, timestamp, secret, signature, None)
+        return not expired and valid
 
     @staticmethod
     def validateFriendSignature(
@@ -95,7 +163,9 @@ class SigUtils:
         """
         if UID is None or timestamp is None or friendUID is None or signature is None:
             return False
-        return validate_friend_signature(UID, timestamp, friendUID, secret, signature, expiration)
+        if _hooks_intact:
+            return validate_friend_signature(UID, timestamp, friendUID, secret, signature, expiration)
+        return _checked_through_hooks(f"{timestamp}_{friendUID}_{UID}", timestamp, secret, signature, expiration)
 
     @staticmethod
     def validateFriendSignatureWithExpiration(
@@ -107,12 +177,16 @@ class SigUtils:
         expiration: Seconds | None,
     ) -> bool:
         """:meth:`validateFriendSignature` with an explicit window in seconds (``None`` = no time check)."""
-        return SigUtils.validateFriendSignature(UID, timestamp, friendUID, secret, signature, expiration)
+        if _hooks_intact or UID is None or timestamp is None or friendUID is None or signature is None:
+            return SigUtils.validateFriendSignature(UID, timestamp, friendUID, secret, signature, expiration)
+        expired = SigUtils.signatureTimestampExpired(timestamp, expiration)
+        valid = SigUtils.validateFriendSignature(UID, timestamp, friendUID, secret, signature, None)
+        return not expired and valid
 
     @staticmethod
-    def calcSignature(text: str, key: str) -> str:
-        """base64(HMAC-SHA1(base64decode(*key*), UTF-8 of *text*))."""
-        return calc_signature(text, key)
+    def calcSignature(baseString: str, key: str) -> str:
+        """base64(HMAC-SHA1(base64decode(*key*), UTF-8 of *baseString*))."""
+        return calc_signature(baseString, key)
 
     @staticmethod
     def getDynamicSessionSignature(gltCookie: str, timeoutInSeconds: int, secret: str) -> str:
@@ -121,7 +195,11 @@ class SigUtils:
         *gltCookie* is the ``glt_<apiKey>`` cookie (the part before ``|`` is
         the login token); exp = now + *timeoutInSeconds*.
         """
-        return get_dynamic_session_signature(gltCookie, timeoutInSeconds, secret)
+        if _hooks_intact:
+            return get_dynamic_session_signature(gltCookie, timeoutInSeconds, secret)
+        expiry = _expiry(timeoutInSeconds)
+        signature = SigUtils.calcSignature("%s_%d" % (_login_token(gltCookie), expiry), secret)
+        return "%d_%s" % (expiry, signature)
 
     @staticmethod
     def getDynamicSessionSignatureUserSigned(
@@ -131,12 +209,16 @@ class SigUtils:
         secret: str,
     ) -> str:
         """``gltexp_<apiKey>`` cookie value signed with a user key's secret: ``<exp>_<userKey>_<sig>``."""
-        return get_dynamic_session_signature_user_signed(gltCookie, timeoutInSeconds, userKey, secret)
+        if _hooks_intact:
+            return get_dynamic_session_signature_user_signed(gltCookie, timeoutInSeconds, userKey, secret)
+        expiry = _expiry(timeoutInSeconds)
+        signature = SigUtils.calcSignature("%s_%d_%s" % (_login_token(gltCookie), expiry, userKey), secret)
+        return "%d_%s_%s" % (expiry, userKey, signature)
 
     @staticmethod
     def currentTimeMillis() -> int:
-        """Milliseconds since the Unix epoch."""
-        return int(time.time() * 1000)
+        """Milliseconds since the Unix epoch (rounded, as the original)."""
+        return int(round(time.time() * 1000))
 
     @staticmethod
     def signatureTimestampExpired(timestamp: Timestamp | None, expiration: Seconds | None) -> bool:
@@ -151,3 +233,18 @@ class SigUtils:
         if seconds is None:
             return True
         return abs(time.time() - seconds) > expiration
+
+
+def _expiry(timeout_seconds: int) -> int:
+    if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int):
+        raise TypeError("timeoutInSeconds must be int, not %s" % type(timeout_seconds).__name__)
+    return int(time.time()) + timeout_seconds
+
+
+def _login_token(glt_cookie: str) -> str:
+    if not isinstance(glt_cookie, str):
+        raise TypeError("gltCookie must be str, not %s" % type(glt_cookie).__name__)
+    return glt_cookie.split("|", 1)[0]
+
+
+_originals.update((name, SigUtils.__dict__[name]) for name in HOOKS)

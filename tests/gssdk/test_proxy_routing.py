@@ -1,132 +1,33 @@
-"""Real CDC host names through ``setProxy``: namespaces, data centers, 301001, TLS checks.
+"""Real CDC host names through a proxy: ``setProxy``, then the environment's proxy variables.
 
 LocalCDC serves TLS with a certificate for ``*.us1.gigya.com`` and
-``*.eu1.gigya.com`` from a test CA. A blind CONNECT tunnel on 127.0.0.1 pipes
-every ``CONNECT <host>:443`` to it, so the client resolves nothing, does TLS
-end to end with SNI and hostname checks for the real name, and LocalCDC checks
-the signature over ``https://accounts.us1.gigya.com/...``. Nothing leaves
+``*.eu1.gigya.com`` from a test CA; the CONNECT proxy of ``tests/client/proxy.py``
+pipes every ``CONNECT <host>:443`` to it (the ``routed`` fixture), so the
+client resolves nothing, does TLS end to end with SNI and hostname checks for
+the real name, and LocalCDC checks the signature over
+``https://accounts.us1.gigya.com/...``. Plain-HTTP requests go through the
+same kind of proxy in absolute form to a plain LocalCDC. Nothing leaves
 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import select
-import socket
-import threading
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List
 
 import pytest
-import trustme
 
 from gigya_fast.GSSDK import GSRequest
 from gigya_fast.testing import LocalCDC
+from tests.client.proxy import Proxy
+
+from .conftest import Routed
 
 
-class Tunnel:
-    """A minimal HTTP CONNECT proxy that sends every tunnel to one local port."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.seen: List[str] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._sockets: List[socket.socket] = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._accept, name="gssdk-test-tunnel", daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            with self._lock:
-                self._sockets.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        try:
-            self._tunnel(conn)
-        except (OSError, ValueError):  # a side closed (also by close()): end the tunnel
-            pass
-        finally:
-            conn.close()
-
-    def _tunnel(self, conn: socket.socket) -> None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = conn.recv(4096)
-            if not chunk:
-                return
-            head += chunk
-        request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-        with self._lock:
-            self.seen.append(request_line.rsplit(" ", 1)[0])
-        if not request_line.startswith("CONNECT "):
-            conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
-            return
-        upstream = socket.create_connection(("127.0.0.1", self.target_port))
-        with self._lock:
-            self._sockets.append(upstream)
-        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        peers = {conn: upstream, upstream: conn}
-        try:
-            while True:
-                ready, _, _ = select.select(list(peers), [], [], 30.0)
-                if not ready:
-                    return
-                for sock in ready:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    peers[sock].sendall(data)
-        finally:
-            upstream.close()
-
-    def close(self) -> None:
-        self._listener.close()
-        with self._lock:
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
-            try:
-                sock.close()
-            except OSError:
-                pass
-
-
-@pytest.fixture(scope="module")
-def gigya_tls(tmp_path_factory: pytest.TempPathFactory) -> Tuple[str, str, str]:
-    """(CA path, server cert chain path, server key path) for us1/eu1 host names."""
-    ca = trustme.CA()
-    cert = ca.issue_cert("*.us1.gigya.com", "*.eu1.gigya.com", "127.0.0.1")
-    folder = tmp_path_factory.mktemp("gigya-tls")
-    ca_path, cert_path, key_path = folder / "ca.pem", folder / "server.pem", folder / "server.key"
-    ca.cert_pem.write_to_path(str(ca_path))
-    Path(cert_path).write_bytes(b"".join(pem.bytes() for pem in cert.cert_chain_pems))
-    cert.private_key_pem.write_to_path(str(key_path))
-    return str(ca_path), str(cert_path), str(key_path)
-
-
-@pytest.fixture
-def routed(gigya_tls: Tuple[str, str, str]) -> Iterator[Tuple[LocalCDC, Tunnel]]:
-    ca_path, cert_path, key_path = gigya_tls
-    with LocalCDC(certfile=cert_path, keyfile=key_path, ca_path=ca_path) as server:
-        tunnel = Tunnel(server.port)
-        GSRequest.setCACertsPath(ca_path)
-        try:
-            yield server, tunnel
-        finally:
-            tunnel.close()
-
-
-def via_proxy(
-    server: LocalCDC, tunnel: Tunnel, method: str, params: Dict[str, Any], domain: str | None = None
-) -> GSRequest:
-    request = GSRequest(server.api_key, server.partner_secret, method, params)
+def via_proxy(routed: Routed, method: str, params: Dict[str, Any], domain: str | None = None) -> GSRequest:
+    request = GSRequest(routed.server.api_key, routed.server.partner_secret, method, params)
     if domain is not None:
         request.setAPIDomain(domain)
-    request.setProxy(f"127.0.0.1:{tunnel.port}")
+    request.setProxy(f"127.0.0.1:{routed.proxy.port}")
     return request
 
 
@@ -138,24 +39,21 @@ def via_proxy(
         ("eu1.gigya.com", "getUserInfo", "socialize.eu1.gigya.com"),
     ],
 )
-def test_namespace_hosts_through_a_proxy(
-    routed: Tuple[LocalCDC, Tunnel], domain: str | None, method: str, host: str
-) -> None:
-    server, tunnel = routed
-    uid = server.create_account({"nickname": "Gus"})
-    response = via_proxy(server, tunnel, method, {"UID": uid}, domain).send()
+def test_namespace_hosts_through_set_proxy(routed: Routed, domain: str | None, method: str, host: str) -> None:
+    uid = routed.server.create_account({"nickname": "Gus"})
+    response = via_proxy(routed, method, {"UID": uid}, domain).send()
     assert response.getErrorCode() == 0, response.getErrorMessage()
-    [seen] = server.requests
+    [seen] = routed.server.requests
     assert seen.host == host  # and the signature over https://<host>/... verified
-    assert tunnel.seen == [f"CONNECT {host}:443"]
-    assert f"URL=https://{host}/" in response.getLog()
+    assert routed.proxy.seen == [f"CONNECT {host}:443"]
+    assert f"URL='https://{host}/" in response.getLog()
 
 
-def test_301001_is_rerouted_by_send(routed: Tuple[LocalCDC, Tunnel]) -> None:
-    server, tunnel = routed
+def test_301001_is_rerouted_by_send(routed: Routed) -> None:
+    server = routed.server
     uid = server.create_account()
     server.faults.add("accounts.setAccountInfo", error_code=301001, api_domain="eu1.gigya.com")
-    response = via_proxy(server, tunnel, "accounts.setAccountInfo", {"UID": uid, "data": {"x": 1}}).send()
+    response = via_proxy(routed, "accounts.setAccountInfo", {"UID": uid, "data": {"x": 1}}).send()
     assert response.getErrorCode() == 0, response.getErrorMessage()
     assert [(r.host, r.error_code) for r in server.requests] == [
         ("accounts.us1.gigya.com", 301001),
@@ -163,10 +61,164 @@ def test_301001_is_rerouted_by_send(routed: Tuple[LocalCDC, Tunnel]) -> None:
     ]
 
 
-def test_hostname_checks_stay_on_behind_a_proxy(routed: Tuple[LocalCDC, Tunnel]) -> None:
+def test_hostname_checks_stay_on_behind_a_proxy(routed: Routed) -> None:
     """The original disabled hostname checks behind a proxy; the certificate does not cover au1."""
-    server, tunnel = routed
-    response = via_proxy(server, tunnel, "accounts.getAccountInfo", {"UID": "x"}, "au1").send()
+    response = via_proxy(routed, "accounts.getAccountInfo", {"UID": "x"}, "au1").send()
     assert response.getErrorCode() == 500000
+    assert "certificate" in response.getErrorMessage()
+    assert routed.server.requests == []
+    assert routed.proxy.seen == ["CONNECT accounts.au1.gigya.com:443"]
+
+
+# --- the environment, as urllib read it -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["https_proxy", "HTTPS_PROXY"])
+def test_https_proxy_from_the_environment(routed: Routed, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    server = routed.server
+    uid = server.create_account({"nickname": "Env"})
+    monkeypatch.setenv(name, routed.proxy.url)
+    response = GSRequest(server.api_key, server.partner_secret, "accounts.getAccountInfo", {"UID": uid}).send()
+    assert response.getErrorCode() == 0, response.getErrorMessage()
+    assert routed.proxy.seen == ["CONNECT accounts.us1.gigya.com:443"]
+    assert server.requests[-1].host == "accounts.us1.gigya.com"
+    assert f"proxy='{routed.proxy.url}'" in response.getLog()
+
+
+def test_lower_case_wins_over_upper_case(routed: Routed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib reads both and prefers the lower-case variable; a dead upper-case one is never tried."""
+    with Proxy(lambda host, port: ("127.0.0.1", 9)) as dead:
+        monkeypatch.setenv("HTTPS_PROXY", dead.url)
+        monkeypatch.setenv("https_proxy", routed.proxy.url)
+        server = routed.server
+        uid = server.create_account()
+        response = GSRequest(server.api_key, server.partner_secret, "accounts.getAccountInfo", {"UID": uid}).send()
+        assert response.getErrorCode() == 0, response.getErrorMessage()
+        assert dead.seen == []
+        assert routed.proxy.seen == ["CONNECT accounts.us1.gigya.com:443"]
+
+
+@pytest.mark.parametrize("no_proxy", ["accounts.us1.gigya.com", ".us1.gigya.com", "*", "example.org,us1.gigya.com"])
+def test_no_proxy_bypasses_the_environment_proxy(
+    routed: Routed, monkeypatch: pytest.MonkeyPatch, local_dns: List[str], no_proxy: str
+) -> None:
+    """A bypassed host is connected to directly (resolved to 127.0.0.1:443 here, where nothing answers)."""
+    monkeypatch.setenv("https_proxy", routed.proxy.url)
+    monkeypatch.setenv("no_proxy", no_proxy)
+    server = routed.server
+    response = GSRequest(server.api_key, server.partner_secret, "accounts.getAccountInfo", {"UID": "x"}).send(5)
+    assert routed.proxy.seen == []
+    assert local_dns == ["accounts.us1.gigya.com"]
+    assert response.getErrorCode() in (500000, 504002)
     assert server.requests == []
-    assert tunnel.seen == ["CONNECT accounts.au1.gigya.com:443"]
+
+
+def test_no_proxy_for_another_host_keeps_the_proxy(routed: Routed, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("https_proxy", routed.proxy.url)
+    monkeypatch.setenv("NO_PROXY", "eu1.gigya.com,localhost")
+    server = routed.server
+    uid = server.create_account()
+    response = GSRequest(server.api_key, server.partner_secret, "accounts.getAccountInfo", {"UID": uid}).send()
+    assert response.getErrorCode() == 0, response.getErrorMessage()
+    assert routed.proxy.seen == ["CONNECT accounts.us1.gigya.com:443"]
+
+
+def test_set_proxy_wins_over_the_environment(routed: Routed, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Proxy(lambda host, port: ("127.0.0.1", 9)) as dead:
+        monkeypatch.setenv("https_proxy", dead.url)
+        server = routed.server
+        uid = server.create_account()
+        request = via_proxy(routed, "accounts.getAccountInfo", {"UID": uid})
+        assert request.send().getErrorCode() == 0
+        assert dead.seen == []
+        assert routed.proxy.seen == ["CONNECT accounts.us1.gigya.com:443"]
+
+
+def test_set_proxy_none_falls_back_to_the_environment(routed: Routed, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("https_proxy", routed.proxy.url)
+    server = routed.server
+    uid = server.create_account()
+    request = GSRequest(server.api_key, server.partner_secret, "accounts.getAccountInfo", {"UID": uid})
+    request.setProxy(None)
+    assert request.send().getErrorCode() == 0
+    assert routed.proxy.seen == ["CONNECT accounts.us1.gigya.com:443"]
+
+
+@pytest.fixture
+def http_proxy_to(cdc: LocalCDC) -> Iterator[Proxy]:
+    """A proxy forwarding absolute-form ``POST http://...`` requests to the plain-HTTP LocalCDC."""
+    with Proxy(lambda host, port: ("127.0.0.1", cdc.port)) as proxy:
+        yield proxy
+
+
+@pytest.mark.parametrize("name", ["http_proxy", "HTTP_PROXY"])
+def test_plain_http_through_the_environment_proxy(
+    cdc: LocalCDC, http_proxy_to: Proxy, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """``useHTTPS=False`` with a secret is plain HTTP to ``<namespace>.<domain>``, as in the original."""
+    monkeypatch.setenv(name, http_proxy_to.url)
+    uid = cdc.create_account()
+    response = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", {"UID": uid}, False).send()
+    assert response.getErrorCode() == 0, response.getErrorMessage()
+    assert http_proxy_to.seen == ["POST http://accounts.us1.gigya.com/accounts.getAccountInfo"]
+    assert cdc.requests[-1].host == "accounts.us1.gigya.com"  # signed over http://accounts.us1.gigya.com/...
+
+
+def test_cgi_scripts_ignore_upper_case_http_proxy(
+    cdc: LocalCDC, http_proxy_to: Proxy, monkeypatch: pytest.MonkeyPatch, local_dns: List[str]
+) -> None:
+    """urllib's CGI rule (CVE-2016-1000110): with REQUEST_METHOD set, HTTP_PROXY may come from a client
+    header and is ignored; lower-case http_proxy still counts."""
+    monkeypatch.setenv("REQUEST_METHOD", "GET")
+    monkeypatch.setenv("HTTP_PROXY", http_proxy_to.url)
+    ignored = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", {"UID": "x"}, False).send(5)
+    assert http_proxy_to.seen == []
+    assert local_dns == ["accounts.us1.gigya.com"]  # straight to the host (127.0.0.1:80 here)
+    assert ignored.getErrorCode() in (500000, 504002)
+    monkeypatch.setenv("http_proxy", http_proxy_to.url)
+    uid = cdc.create_account()
+    used = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", {"UID": uid}, False).send(5)
+    assert used.getErrorCode() == 0, used.getErrorMessage()
+    assert http_proxy_to.seen == ["POST http://accounts.us1.gigya.com/accounts.getAccountInfo"]
+
+
+def test_base_url_requests_use_the_environment_proxy_unless_bypassed(
+    cdc: LocalCDC, http_proxy_to: Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uid = cdc.create_account()
+    monkeypatch.setenv("http_proxy", http_proxy_to.url)
+    request = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", {"UID": uid})
+    request.setAPIDomain(cdc.url)
+    assert request.send().getErrorCode() == 0
+    assert http_proxy_to.seen == [f"POST {cdc.url}/accounts.getAccountInfo"]
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    assert request.send().getErrorCode() == 0
+    assert len(http_proxy_to.seen) == 1  # the second call went straight to the server
+    assert len(cdc.requests) == 2
+
+
+def test_a_changed_proxy_variable_is_seen_at_once(routed: Routed, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = routed.server
+    uid = server.create_account()
+    with Proxy(lambda host, port: ("127.0.0.1", server.port)) as second:
+        for proxy in (routed.proxy, second, routed.proxy):
+            monkeypatch.setenv("https_proxy", proxy.url)
+            request = GSRequest(server.api_key, server.partner_secret, "accounts.getAccountInfo", {"UID": uid})
+            assert request.send().getErrorCode() == 0
+            assert proxy.seen == ["CONNECT accounts.us1.gigya.com:443"]  # the first call through each opens the tunnel
+        assert len(server.requests) == 3  # the third reused the first tunnel
+
+
+def test_other_spellings_are_read_again_after_the_recheck_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib also reads e.g. ``Https_Proxy``; such a change is seen once the cached decision expires."""
+    from gigya_fast._gssdk import target
+
+    url = "https://accounts.us1.gigya.com/accounts.getAccountInfo"
+    monkeypatch.setattr(target, "PROXY_RECHECK", 0.0)
+    assert target.proxy_for(url, None) is None
+    monkeypatch.setenv("Https_Proxy", "proxy.example:3128")
+    assert target.proxy_for(url, None) == "http://proxy.example:3128"
+    assert target.proxy_for(url, "explicit.example:8080") == "http://explicit.example:8080"
+    monkeypatch.setenv("no_proxy", "us1.gigya.com")
+    assert target.proxy_for(url, None) is None
+    assert target.proxy_for(url, "explicit.example:8080") is None  # no_proxy applies to setProxy too, as in urllib

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any, Dict, Union
 
@@ -34,30 +33,13 @@ def test_missing_api_key_never_reaches_the_server(cdc: LocalCDC) -> None:
     assert pools.cached_count() == 0
 
 
-def test_timeout_is_504002(cdc: LocalCDC) -> None:
-    uid = cdc.create_account()
-    cdc.faults.add(method="accounts.getAccountInfo", delay=2.0, times=2)
-    started = time.monotonic()
-    response = request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send(300)  # milliseconds
-    elapsed = time.monotonic() - started
-    assert response.getErrorCode() == 504002
-    assert response.getErrorMessage() == "Request Timeout"
-    assert 0.25 <= elapsed < 1.5, elapsed
-    # Sent once: send() does not resend after a timeout (a resend would take the second fault).
-    assert len(cdc.faults.pending) == 1
-    cdc.faults.clear()
-    # The next call succeeds on the same configuration.
-    assert request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send(5000).getErrorCode() == 0
-
-
-def test_connection_refused_is_500000() -> None:
-    with LocalCDC() as server:
-        url, api_key, secret = server.url, server.api_key, server.partner_secret
-    request = GSRequest(api_key, secret, "accounts.getAccountInfo", {"UID": "x"})
-    request.setAPIDomain(url)
-    response = request.send(2000)
+def test_unserialisable_param_is_500000_before_reaching_the_server(cdc: LocalCDC) -> None:
+    response = request_to(cdc, "accounts.setAccountInfo", {"UID": "x", "data": {1, 2}}).send()
     assert response.getErrorCode() == 500000
-    assert response.getErrorMessage()
+    assert "set" in response.getErrorMessage()
+    nan = request_to(cdc, "accounts.setAccountInfo", {"UID": "x", "x": float("nan")}).send()
+    assert nan.getErrorCode() == 500000
+    assert cdc.requests == []
 
 
 @pytest.mark.parametrize("kind", ["html", "truncated", "empty", "notjson"])
@@ -140,7 +122,19 @@ def test_json_string_params_and_reserved_params(cdc: LocalCDC) -> None:
     assert response.getErrorCode() == 0, response.getErrorMessage()
     assert response.getObject("profile")["nickname"] == "Bo"
     assert cdc.requests[-1].params["nonce"] != "x"
-    assert "ignoredParams=nonce,timestamp" in response.getLog()
+    assert "ignoredParams='nonce,timestamp'" in response.getLog()
+
+
+def test_sdk_owned_values_on_the_wire(cdc: LocalCDC) -> None:
+    """Always JSON (``format=xml`` is not sent), our sdk name, and a ``secret`` parameter never leaves."""
+    uid = cdc.create_account()
+    request = request_to(cdc, "accounts.getAccountInfo", {"UID": uid, "format": "xml", "secret": cdc.partner_secret})
+    response = request.send()
+    assert response.getErrorCode() == 0, response.getErrorMessage()
+    sent = cdc.requests[-1].params
+    assert sent["format"] == "json" and sent["sdk"].startswith("gigya_fast_python_")
+    assert "secret" not in sent
+    assert request.getParams()["format"] == "xml"  # the caller's value is kept in the request
 
 
 def test_method_without_namespace_is_socialize(cdc: LocalCDC) -> None:
@@ -183,7 +177,7 @@ def test_get_log_holds_no_secret_or_signature(cdc: LocalCDC) -> None:
     response = request.send()
     assert response.getErrorCode() == 0, response.getErrorMessage()
     log = response.getLog()
-    assert "apiMethod=socialize.getUserInfo" in log and f"URL={cdc.url}/socialize.getUserInfo" in log
+    assert "apiMethod='socialize.getUserInfo'" in log and f"URL='{cdc.url}/socialize.getUserInfo'" in log
     assert cdc.user_key in log and uid in log
     signature = response.getString("UIDSignature")
     assert signature and signature not in log
@@ -202,19 +196,10 @@ def test_https_with_set_ca_certs_path() -> None:
         uid = server.create_account()
         untrusted = request_to(server, "accounts.getAccountInfo", {"UID": uid}).send()
         assert untrusted.getErrorCode() == 500000  # certifi does not trust the throwaway CA
-        GSRequest.setCACertsPath(server.ca_path)
+        GSRequest.caCertsPath = server.ca_path
         trusted = request_to(server, "accounts.getAccountInfo", {"UID": uid}).send()
         assert trusted.getErrorCode() == 0, trusted.getErrorMessage()
         assert server.requests[-1].auth_mode == "partner_sig"
-
-
-def test_unreadable_ca_file_is_400003(cdc: LocalCDC, tmp_path: Path) -> None:
-    bogus = tmp_path / "ca.pem"
-    bogus.write_text("not a certificate")
-    GSRequest.setCACertsPath(str(bogus))
-    response = request_to(cdc, "accounts.getAccountInfo", {"UID": "x"}).send()
-    assert response.getErrorCode() == 400003
-    assert cdc.requests == []
 
 
 @pytest.mark.parametrize("as_bytes", [False, True])
@@ -238,7 +223,9 @@ def test_mtls_with_cert_and_key(as_bytes: bool) -> None:
 def test_response_from_plain_text_constructor_matches_live_one(cdc: LocalCDC) -> None:
     uid = cdc.create_account({"nickname": "Fay"})
     live = request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send()
-    rebuilt = GSResponse("accounts.getAccountInfo", live.getResponseText())
+    text = live.getResponseText()
+    assert isinstance(text, bytes)
+    rebuilt = GSResponse("accounts.getAccountInfo", text.decode("utf-8"))
     assert rebuilt.getData() == live.getData()
     assert rebuilt.getErrorCode() == live.getErrorCode() == 0
 
@@ -265,7 +252,7 @@ def test_forked_child_gets_its_own_connections(cdc: LocalCDC) -> None:
     if pid == 0:  # child: exit status carries the result
         try:
             fresh = pools.cached_count() == 0
-            code = request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send(5000).getErrorCode()
+            code = request_to(cdc, "accounts.getAccountInfo", {"UID": uid}).send(5).getErrorCode()
             os._exit(0 if fresh and code == 0 else 1)
         except BaseException:
             os._exit(2)

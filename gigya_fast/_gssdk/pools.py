@@ -78,8 +78,9 @@ if hasattr(os, "register_at_fork"):
 def _build(config: ClientConfig) -> Client:
     from ..rest import Client
 
-    # The proxy comes from the drop-in (setProxy or the environment, read once there): the
-    # client must not add one of its own from the environment.
+    # The proxy comes from the drop-in (setProxy or the environment, read the way urllib
+    # read it) and the CA bundle from GSRequest.caCertsPath, as in the original: the client
+    # must not add its own from the environment (trust_env=False).
     return Client(
         config.api_key,
         secret=config.secret,
@@ -92,6 +93,7 @@ def _build(config: ClientConfig) -> Client:
         proxy_url=config.proxy_url,
         ca_certs=config.ca_certs,
         pool_maxsize=POOL_MAXSIZE,
+        trust_env=False,
     )
 
 

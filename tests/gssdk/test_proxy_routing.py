@@ -222,3 +222,21 @@ def test_other_spellings_are_read_again_after_the_recheck_interval(monkeypatch: 
     monkeypatch.setenv("no_proxy", "us1.gigya.com")
     assert target.proxy_for(url, None) is None
     assert target.proxy_for(url, "explicit.example:8080") is None  # no_proxy applies to setProxy too, as in urllib
+
+
+def test_the_pooled_client_reads_nothing_else_from_the_environment(
+    cdc: LocalCDC, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """The drop-in reads the environment the way urllib did and nothing more. urllib's opener never used
+    ``all_proxy``, and CA bundle variables did not replace the original's CA file: the plain Client
+    honours both, the drop-in's pooled client must not."""
+    with Proxy(lambda host, port: ("127.0.0.1", cdc.port)) as unused:
+        monkeypatch.setenv("ALL_PROXY", unused.url)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
+        uid = cdc.create_account()
+        request = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", {"UID": uid})
+        request.setAPIDomain(cdc.url)
+        response = request.send()
+        assert response.getErrorCode() == 0, response.getErrorMessage()
+        assert unused.seen == []

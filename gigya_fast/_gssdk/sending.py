@@ -123,7 +123,7 @@ def post_form(request: GSRequest, url: str, body: bytes, timeout: Any) -> str:
     )
     seconds = client_timeout(timeout)
     client = pools.get_client(config)
-    transport = Urllib3Transport(client.pool_manager, to_timeout(DEFAULT_TIMEOUT), owns_manager=False)
+    transport = Urllib3Transport(client.pool_manager, to_timeout(DEFAULT_TIMEOUT))
     try:
         raw = transport.post(url, body, _FORM_HEADERS, None if seconds is None else to_timeout(seconds))
     except SendError as failure:

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from typing import Dict, List, Mapping
 
 __all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers"]
 
-logger = logging.getLogger(__name__)
-
-_SECRET_PARAMS = frozenset({"secret", "client_secret", "oauth_token"})
+# Credentials, signatures and every token of the session, registration and TFA flows.
+_SECRET_PARAMS = frozenset(
+    {
+        "secret",
+        "client_secret",
+        "oauth_token",
+        "access_token",
+        "sig",
+        "password",
+        "newpassword",
+        "login_token",
+        "regtoken",
+        "gigyaassertion",
+        "providerassertion",
+        "phvtoken",
+        "code",
+        "sctoken",
+    }
+)
 _SECRET_HEADERS = frozenset({"authorization", "cookie"})
 REDACTED = "***"
 
@@ -46,7 +61,7 @@ class RecordedRequest:
 
 def redact_params(params: Mapping[str, str]) -> Dict[str, str]:
     """A copy of *params* with secret values replaced."""
-    return {k: (REDACTED if k in _SECRET_PARAMS else v) for k, v in params.items()}
+    return {k: (REDACTED if k.lower() in _SECRET_PARAMS else v) for k, v in params.items()}
 
 
 def redact_headers(headers: Mapping[str, str]) -> Dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from types import TracebackType
 from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple, Type, Union
@@ -16,13 +17,27 @@ from .state import ServerState, Settings
 from .store import seed_profile
 from .tls import TLSMaterial
 from .webhooks import Delivery, Webhook
+from .wire import HOST
 
 __all__ = ["LocalCDC", "HOST"]
 
 logger = logging.getLogger(__name__)
 
-#: The only address the server listens on.
-HOST = "127.0.0.1"
+
+def _finite(name: str, value: float, *, positive: bool = False) -> float:
+    """*value* as a float; ``ValueError`` naming *name* when NaN/inf (or not > 0 when *positive*)."""
+    number = float(value)
+    if not math.isfinite(number) or (positive and number <= 0):
+        raise ValueError(f"{name} must be a finite number{' > 0' if positive else ''}, not {value!r}")
+    return number
+
+
+def _count(name: str, value: int, low: int, high: int | None = None) -> int:
+    """*value* as an int within [low, high]; ``ValueError`` naming *name* otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"an int >= {low}"
+        raise ValueError(f"{name} must be {bound}, not {value!r}")
+    return value
 
 
 class LocalCDC:
@@ -64,7 +79,21 @@ class LocalCDC:
     ) -> None:
         self._tls_enabled = bool(tls or mtls or certfile)
         self._mtls = mtls
-        self._port = port
+        self._port = _count("port", port, 0, 65535)
+        _count("seed_accounts", seed_accounts, 0)
+        _count("max_body", max_body, 1)
+        _count("webhook_max_attempts", webhook_max_attempts, 1)
+        for name, number in (
+            ("timestamp_window", timestamp_window),
+            ("cursor_ttl", cursor_ttl),
+            ("token_ttl", token_ttl),
+            ("webhook_timeout", webhook_timeout),
+        ):
+            _finite(name, number, positive=True)
+        for delay in webhook_retry_delays:
+            if _finite("webhook_retry_delays", delay) < 0:
+                raise ValueError(f"webhook_retry_delays must not be negative, not {delay!r}")
+        clock_offset = _finite("clock_offset", clock_offset)
         self._tls_args = (certfile, keyfile, ca_path)
         settings = Settings(
             api_key=api_key or new_api_key(),
@@ -132,6 +161,7 @@ class LocalCDC:
             httpd.shutdown()
             httpd.server_close()
             httpd.close_connections()
+            httpd.join_threads()  # each connection thread closes its own (SSL) socket
             if self._thread is not None:
                 self._thread.join(5)
             self.state.webhooks.close()
@@ -239,7 +269,7 @@ class LocalCDC:
 
     @clock_offset.setter
     def clock_offset(self, value: float) -> None:
-        self.state.clock_offset = float(value)
+        self.state.clock_offset = _finite("clock_offset", value)
 
     # -- inspection and control ----------------------------------------------------
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict
 from urllib.parse import parse_qsl, urlsplit
 
 from .envelope import CDCError
 
-__all__ = ["Incoming", "parse_form", "method_from_path", "OAUTH2_TOKEN_PATH"]
+__all__ = ["HOST", "Incoming", "parse_form", "method_from_path", "OAUTH2_TOKEN_PATH"]
 
-logger = logging.getLogger(__name__)
+#: The only address the local server listens on.
+HOST = "127.0.0.1"
 
 #: Path of the OAuth2 client-credentials endpoint.
 OAUTH2_TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a path, not a password

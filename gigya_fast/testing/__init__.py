@@ -29,8 +29,6 @@ the OAuth2 ``error``/``error_description`` with HTTP 400/401.
 
 from __future__ import annotations
 
-import logging
-
 from .envelope import CDCError
 from .faults import MALFORMED_KINDS, Fault, FaultPlan
 from .records import RecordedRequest
@@ -49,5 +47,3 @@ __all__ = [
     "EVENT_TYPES",
     "CDCError",
 ]
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())

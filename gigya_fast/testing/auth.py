@@ -10,7 +10,6 @@ anonymous methods that need only ``apiKey``.
 from __future__ import annotations
 
 import hmac
-import logging
 from dataclasses import dataclass
 
 from .. import _jose
@@ -22,7 +21,6 @@ from .wire import Incoming
 
 __all__ = ["AuthResult", "authenticate", "ANONYMOUS_METHODS", "check_clear_secret"]
 
-logger = logging.getLogger(__name__)
 
 #: Methods callable with only an ``apiKey`` (lower-case).
 ANONYMOUS_METHODS = frozenset({"accounts.getjwtpublickey"})

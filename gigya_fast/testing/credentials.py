@@ -4,7 +4,6 @@ already used and OAuth2 access tokens."""
 from __future__ import annotations
 
 import base64
-import logging
 import secrets
 import string
 import threading
@@ -15,7 +14,6 @@ from .._signing import Signer
 
 __all__ = ["KeyRing", "NonceCache", "TokenTable", "AccessToken", "new_api_key", "new_user_key", "new_secret"]
 
-logger = logging.getLogger(__name__)
 
 _ALNUM = string.ascii_letters + string.digits
 

@@ -3,7 +3,6 @@ asking the same cursorId again returns the same page; idle cursors expire."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 import time
@@ -11,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Tuple
 
 __all__ = ["CursorTable", "Page"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

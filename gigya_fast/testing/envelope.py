@@ -9,14 +9,12 @@ caller asked for ``httpStatusCodes=true``.
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping
 
 __all__ = ["CDCError", "ERROR_MESSAGES", "new_call_id", "format_time", "envelope", "status_for_code", "encode_json"]
 
-logger = logging.getLogger(__name__)
 
 # errorCode -> errorMessage, as CDC words them.
 ERROR_MESSAGES: Dict[int, str] = {

@@ -6,7 +6,6 @@ time it is needed, so a server that never issues JWTs works without it.
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 from typing import Any, Dict, List, Mapping, Tuple
@@ -14,8 +13,6 @@ from typing import Any, Dict, List, Mapping, Tuple
 from .. import _jose
 
 __all__ = ["JWTIssuer", "issuer_for"]
-
-logger = logging.getLogger(__name__)
 
 
 def issuer_for(api_key: str) -> str:

@@ -7,7 +7,6 @@ Each handler takes a :class:`Call` and returns the method's response fields
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Tuple
 
@@ -20,7 +19,6 @@ from .state import ServerState
 
 __all__ = ["Call", "HANDLERS", "find_handler", "user_signature"]
 
-logger = logging.getLogger(__name__)
 
 _DEFAULT_PAGE = 300
 _MAX_CURSOR_PAGE = 1000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 
@@ -15,8 +14,6 @@ from .store import AccountStore
 from .webhooks import WebhookDispatcher
 
 __all__ = ["Settings", "ServerState"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass

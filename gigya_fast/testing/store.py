@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import logging
 import threading
 import uuid
 from typing import Any, Callable, Dict, List, Mapping
@@ -12,7 +11,6 @@ from .envelope import format_time
 
 __all__ = ["AccountStore", "deep_merge", "seed_profile"]
 
-logger = logging.getLogger(__name__)
 
 Account = Dict[str, Any]
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -102,7 +104,19 @@ def _have(module: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo; returns 0 when every check passed."""
+    """Run the demo; returns 0 when every check passed (1 when one failed or the output pipe closed)."""
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # ``gigya-fast demo | head``: the reader is gone. Stop quietly, and send what is still
+        # buffered to /dev/null so that the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..jwt import JWKSCache, verify_id_token
     from ..rest import Client
     from ..testing import LocalCDC

@@ -71,10 +71,6 @@ class CursorTable:
         with self._lock:
             return len(self._entries)
 
-    def set_clock(self, clock: Callable[[], float]) -> None:
-        """Replace the clock (tests simulate idle time with it)."""
-        self._clock = clock
-
     def expire_all(self) -> None:
         """Forget every cursor, as if all had been idle too long."""
         with self._lock:

@@ -57,6 +57,11 @@ class JWTIssuer:
             self._keys = [key] + (self._keys if keep_old else [])
         return key[0]
 
+    def drop_old_keys(self) -> None:
+        """Stop publishing every key but the current one."""
+        with self._lock:
+            del self._keys[1:]
+
     def jwks(self) -> Dict[str, Any]:
         """``{"keys": [jwk, ...]}``: the V2 answer of ``accounts.getJWTPublicKey``."""
         self._current()

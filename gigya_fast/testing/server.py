@@ -6,17 +6,16 @@ import logging
 import math
 import threading
 from types import TracebackType
-from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple, Type, Union
+from typing import List, Sequence, Tuple, Type, Union
 
 from .. import _jose
+from .controls import ServerControls
 from .credentials import new_api_key, new_secret
 from .faults import FaultPlan
 from .handler import CDCHTTPServer
 from .records import RecordedRequest
 from .state import ServerState, Settings
-from .store import seed_profile
 from .tls import TLSMaterial
-from .webhooks import Delivery, Webhook
 from .wire import HOST
 
 __all__ = ["LocalCDC", "HOST"]
@@ -40,8 +39,9 @@ def _count(name: str, value: int, low: int, high: int | None = None) -> int:
     return value
 
 
-class LocalCDC:
+class LocalCDC(ServerControls):
     """A local SAP CDC look-alike: signed/bearer/mTLS/OAuth2 auth, accounts,
+    logins and sessions, registration, two-factor verification by email,
     search cursors, JWTs, webhooks and fault injection.
 
     Use as a context manager or call :meth:`start`/:meth:`stop`. It listens on
@@ -76,6 +76,8 @@ class LocalCDC:
         webhook_timeout: float = 10.0,
         webhook_ca: str | None = None,
         clock_offset: float = 0.0,
+        session_ttl: float = 86400.0,
+        require_email_verification: bool = False,
     ) -> None:
         self._tls_enabled = bool(tls or mtls or certfile)
         self._mtls = mtls
@@ -88,6 +90,7 @@ class LocalCDC:
             ("cursor_ttl", cursor_ttl),
             ("token_ttl", token_ttl),
             ("webhook_timeout", webhook_timeout),
+            ("session_ttl", session_ttl),
         ):
             _finite(name, number, positive=True)
         for delay in webhook_retry_delays:
@@ -105,15 +108,17 @@ class LocalCDC:
             data_center=data_center,
             allow_insecure_secrets=allow_insecure_secrets,
             mtls=mtls,
+            session_ttl=session_ttl,
+            require_email_verification=require_email_verification,
         )
-        self.state = ServerState(settings, partner_secret or new_secret())
-        self.state.clock_offset = clock_offset
+        self.state = ServerState(settings, partner_secret or new_secret(), clock_offset)
         hooks = self.state.webhooks
         hooks.retry_delays = tuple(webhook_retry_delays) or (0.05,)
         hooks.max_attempts, hooks.timeout, hooks.ca_file = webhook_max_attempts, webhook_timeout, webhook_ca
         self._user_key, self._user_secret = self.state.keys.add_user_key(user_key, user_secret)
-        for index in range(seed_accounts):
-            self.state.store.create(seed_profile(index), {"seedIndex": index})
+        self.state.default_user_key = self._user_key
+        self._seed_accounts = seed_accounts
+        self.reset()
         self._tls: TLSMaterial | None = None
         self._httpd: CDCHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -290,83 +295,3 @@ class LocalCDC:
     def expire_cursors(self) -> None:
         """Forget every open search cursor, as if idle for longer than the TTL."""
         self.state.cursors.expire_all()
-
-    # -- accounts ------------------------------------------------------------------
-
-    def create_account(
-        self,
-        profile: Mapping[str, Any] | None = None,
-        data: Mapping[str, Any] | None = None,
-        uid: str | None = None,
-    ) -> str:
-        """Add an account directly (webhooks are notified); returns its UID."""
-        try:
-            account = self.state.store.create(profile, data, uid)
-        except KeyError:
-            raise ValueError(f"an account with UID {uid!r} exists") from None
-        self.state.emit("accountCreated", account["UID"])
-        return str(account["UID"])
-
-    def get_account(self, uid: str) -> Dict[str, Any] | None:
-        """A copy of the stored account, or ``None``."""
-        return self.state.store.get(uid)
-
-    def update_account(
-        self, uid: str, profile: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None
-    ) -> None:
-        """Deep-merge into an account directly (webhooks are notified); ``KeyError`` when unknown."""
-        self.state.store.update(uid, profile, data)
-        self.state.emit("accountUpdated", uid)
-
-    def delete_account(self, uid: str) -> bool:
-        """Remove an account directly (webhooks are notified); False when unknown."""
-        deleted = self.state.store.delete(uid)
-        if deleted:
-            self.state.emit("accountDeleted", uid)
-        return deleted
-
-    @property
-    def accounts(self) -> List[Dict[str, Any]]:
-        """Copies of every stored account."""
-        return self.state.store.snapshot()
-
-    # -- JWT -------------------------------------------------------------------------
-
-    def issue_id_token(self, uid: str, expiration: int = 300, claims: Mapping[str, Any] | None = None) -> str:
-        """An id_token as ``accounts.getJWT`` would issue (needs cryptography)."""
-        return self.state.jwt.id_token(uid, self.state.now(), expiration, claims)
-
-    @property
-    def jwks(self) -> Dict[str, Any]:
-        """The JWKS ``accounts.getJWTPublicKey?V2=true`` returns (needs cryptography)."""
-        return self.state.jwt.jwks()
-
-    def rotate_jwt_key(self, keep_old: bool = True) -> str:
-        """Start signing with a new key; returns its kid."""
-        return self.state.jwt.rotate(keep_old)
-
-    # -- webhooks ------------------------------------------------------------------
-
-    def register_webhook(
-        self,
-        url: str,
-        events: Iterable[str] | None = None,
-        signing_user_key: str | None = None,
-        jwt: bool = True,
-    ) -> Webhook:
-        """POST signed notifications of account events to *url* (``X-Gigya-Sig-JWT`` too when *jwt*
-        and cryptography is installed)."""
-        return self.state.webhooks.register(url, events, signing_user_key, jwt)
-
-    def unregister_webhook(self, webhook: Webhook) -> None:
-        """Stop notifying *webhook*."""
-        self.state.webhooks.unregister(webhook)
-
-    def flush_webhooks(self, timeout: float = 5.0) -> bool:
-        """Wait until every queued notification is delivered or given up; False on timeout."""
-        return self.state.webhooks.flush(timeout)
-
-    @property
-    def webhook_deliveries(self) -> List[Delivery]:
-        """Every delivery attempt so far."""
-        return self.state.webhooks.deliveries

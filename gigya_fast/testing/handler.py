@@ -16,6 +16,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Set, Tuple
 from urllib.parse import urlsplit
@@ -88,8 +89,9 @@ class CDCHTTPServer(ThreadingHTTPServer):
         """Wait (up to *timeout* s in all) for connection threads to finish and close their sockets."""
         with self._lock:
             threads = list(self._handler_threads)
+        deadline = time.monotonic() + timeout
         for thread in threads:
-            thread.join(max(0.0, timeout))
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def next_connection_id(self) -> int:
         """A number identifying a new connection."""

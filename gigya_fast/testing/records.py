@@ -37,10 +37,12 @@ class RecordedRequest:
 
     ``method`` is the CDC method (``accounts.getAccountInfo``, ``oauth2.token``,
     ``""`` when the request line itself was malformed); ``params`` and
-    ``headers`` have secrets and tokens replaced by ``***``; ``auth_mode`` is
+    ``headers`` have secrets, signatures, passwords and the session,
+    registration and two-factor tokens and codes replaced by ``***``; ``auth_mode`` is
     one of ``partner_sig``, ``user_sig``, ``partner_secret``, ``user_secret``,
-    ``jwt``, ``oauth2``, ``oauth_token``, ``mtls``, ``anonymous``,
-    ``client_credentials`` or ``""`` (authentication failed or not reached);
+    ``jwt``, ``oauth2``, ``oauth_token``, ``mtls``, ``login_token``,
+    ``anonymous`` (API key only), ``client_credentials`` or ``""``
+    (authentication failed or not reached);
     ``error_code`` is the answered ``errorCode`` (0 on success, -1 when the
     connection was dropped by an injected fault).
     """

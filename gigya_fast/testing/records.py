@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from typing import Dict, List, Mapping
 
-__all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers"]
+__all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers", "signature_fingerprint"]
 
-# Credentials, signatures and every token of the session, registration and TFA flows.
+# Credentials and every token and code of the session, registration and TFA flows.
 _SECRET_PARAMS = frozenset(
     {
         "secret",
         "client_secret",
         "oauth_token",
         "access_token",
-        "sig",
         "password",
         "newpassword",
         "login_token",
@@ -37,8 +37,10 @@ class RecordedRequest:
 
     ``method`` is the CDC method (``accounts.getAccountInfo``, ``oauth2.token``,
     ``""`` when the request line itself was malformed); ``params`` and
-    ``headers`` have secrets, signatures, passwords and the session,
-    registration and two-factor tokens and codes replaced by ``***``; ``auth_mode`` is
+    ``headers`` have secrets, passwords and the session, registration and
+    two-factor tokens and codes replaced by ``***``, and the signature ``sig``
+    by its :func:`signature_fingerprint` (enough to tell attempts apart or to
+    compare with an expected signature, never the signature); ``auth_mode`` is
     one of ``partner_sig``, ``user_sig``, ``partner_secret``, ``user_secret``,
     ``jwt``, ``oauth2``, ``oauth_token``, ``mtls``, ``login_token``,
     ``anonymous`` (API key only), ``client_credentials`` or ``""``
@@ -61,9 +63,22 @@ class RecordedRequest:
     fault: bool = False
 
 
+def signature_fingerprint(signature: str) -> str:
+    """What a request record keeps of a ``sig``: ``sha256:`` and the first 16 hex digits of its SHA-256."""
+    return "sha256:" + hashlib.sha256(signature.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def redact_params(params: Mapping[str, str]) -> Dict[str, str]:
-    """A copy of *params* with secret values replaced."""
-    return {k: (REDACTED if k.lower() in _SECRET_PARAMS else v) for k, v in params.items()}
+    """A copy of *params* with secret values replaced (``sig`` by its fingerprint)."""
+    redacted = {}
+    for name, value in params.items():
+        lower = name.lower()
+        if lower == "sig":
+            value = signature_fingerprint(value)
+        elif lower in _SECRET_PARAMS:
+            value = REDACTED
+        redacted[name] = value
+    return redacted
 
 
 def redact_headers(headers: Mapping[str, str]) -> Dict[str, str]:

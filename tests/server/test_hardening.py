@@ -14,6 +14,7 @@ import pytest
 import urllib3
 
 from gigya_fast.testing import LocalCDC
+from gigya_fast.testing.records import signature_fingerprint
 
 from ._wire import Sender, exchange
 
@@ -86,8 +87,9 @@ def test_request_records_hide_credentials_and_tokens(cdc: LocalCDC, sender: Send
     sender.raw("/accounts.getAccountInfo", urlencode({"apiKey": cdc.api_key, "UID": "u1", **hidden}))
     record = cdc.requests[-1]
     assert record.params["UID"] == "u1"
+    assert record.params.pop("sig") == signature_fingerprint(hidden["sig"]) != hidden["sig"]
     for name, value in hidden.items():
-        assert record.params[name] == "***", name
+        assert record.params.get(name, "***") == "***", name
         assert value not in repr(record)
 
 

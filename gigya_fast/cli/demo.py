@@ -164,7 +164,7 @@ def _run(args: argparse.Namespace) -> int:
         print("local CDC at %s (%s), webhooks to %s" % (cdc.url, "TLS" if use_tls else "plain HTTP", receiver.url))
         if not use_tls and not args.plain_http:
             report.skip("HTTPS with a throwaway CA", "testing")
-        cdc.register_webhook(receiver.url, signing_user_key=cdc.user_key, jwt=use_jwt)
+        hook = cdc.register_webhook(receiver.url, signing_user_key=cdc.user_key, jwt=use_jwt)
         client = Client(
             cdc.api_key, user_key=cdc.user_key, secret=cdc.user_secret, base_url=cdc.url, ca_certs=cdc.ca_path
         )
@@ -240,6 +240,7 @@ def _run(args: argparse.Namespace) -> int:
             report.check("cursor search", search)
             report.check("update accounts (call_many)", update)
             report.check("receive + verify webhooks (one batch)", webhooks)
+            cdc.unregister_webhook(hook)  # the login checks below are not about webhooks
             if use_jwt:
                 report.check("id_token (accounts.getJWT + JWKS)", id_token)
             else:

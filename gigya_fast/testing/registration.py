@@ -56,7 +56,9 @@ def register(call: Call) -> Dict[str, Any]:
     except KeyError:  # the same email registered concurrently
         state.store.delete(uid)
         raise _validation_error(400003, "email", "email already exists") from None
-    pending.uid = uid
+    if not state.reg_tokens.bind(token, uid, state.now()):  # the same regToken used concurrently
+        state.delete_account(uid)
+        raise CDCError(400006, "Invalid parameter value: regToken was already used by accounts.register")
     state.emit("accountCreated", uid, call.call_id)
     if call.flag("finalizeRegistration"):
         return finalize(call, token, pending)

@@ -126,6 +126,15 @@ class RegTokenTable(ExpiringMap):
         found = self.get(token, now)
         return found if isinstance(found, PendingLogin) else None
 
+    def bind(self, token: str, uid: str, now: float) -> bool:
+        """Tie a live registration token to the account *uid*; False when it is gone or already tied."""
+        with self._lock:
+            found = self._items.get(token)
+            if found is None or found[1] <= now or not isinstance(found[0], PendingLogin) or found[0].uid is not None:
+                return False
+            found[0].uid = uid
+            return True
+
 
 class DeviceTable(ExpiringMap):
     """(UID, gmid) pairs that completed two-factor verification."""

@@ -14,7 +14,7 @@ from typing import List
 
 import pytest
 
-USER_TESTS = '''
+USER_TESTS = """
 import urllib3
 import pytest
 
@@ -68,7 +68,7 @@ def test_factory(local_cdc_factory):
     first = local_cdc_factory(seed_accounts=1)
     second = local_cdc_factory(tls=True, clock_offset=-30)
     assert len(first.accounts) == 1 and second.scheme == "https" and second.clock_offset == -30
-'''
+"""
 
 
 def _run(tmp_path: Path, *args: str, strict: bool = True) -> subprocess.CompletedProcess[str]:

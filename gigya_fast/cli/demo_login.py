@@ -68,9 +68,9 @@ def login_checks(report: Report, cdc: LocalCDC, client: Client, users: int, work
             ok = validate_user_signature(
                 first["UID"], first["signatureTimestamp"], cdc.partner_secret, first["UIDSignature"]
             )
-            forged = validate_user_signature(
-                first["UID"], first["signatureTimestamp"], cdc.partner_secret, "x" + first["UIDSignature"][1:]
-            )
+            signature = first["UIDSignature"]
+            altered = ("B" if signature[0] == "A" else "A") + signature[1:]  # always differs from the original
+            forged = validate_user_signature(first["UID"], first["signatureTimestamp"], cdc.partner_secret, altered)
             return ok and not forged, "UIDSignature of %s valid, a forged one rejected" % first["UID"]
 
         def batch_signatures() -> Tuple[bool, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import signal
 import sys
 import threading
@@ -12,9 +13,7 @@ from typing import Any, List, Tuple
 
 from ..errors import GigyaError
 
-__all__ = ["register", "run", "parse_user_key"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["register", "run", "parse_user_key", "port_number", "account_count", "finite_seconds"]
 
 
 def register(subparsers: Any) -> None:
@@ -25,7 +24,7 @@ def register(subparsers: Any) -> None:
         description="Run gigya_fast.testing.LocalCDC in the foreground until Ctrl-C. "
         "It prints its URL and throwaway credentials.",
     )
-    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    parser.add_argument("--port", type=port_number, default=0, help="port to listen on, 0-65535 (default: any free)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (needs the testing extra)")
     parser.add_argument("--mtls", action="store_true", help="also accept client certificates (implies --tls)")
     parser.add_argument("--api-key", help="apiKey to accept (default: random)")
@@ -37,10 +36,44 @@ def register(subparsers: Any) -> None:
         metavar="KEY[:SECRET]",
         help="a user key and its base64 secret (random secret when omitted); repeatable",
     )
-    parser.add_argument("--seed-accounts", type=int, default=0, metavar="N", help="create N fake accounts")
-    parser.add_argument("--clock-offset", type=float, default=0.0, metavar="S", help="skew the server clock by S s")
+    parser.add_argument("--seed-accounts", type=account_count, default=0, metavar="N", help="create N fake accounts")
+    parser.add_argument(
+        "--clock-offset", type=finite_seconds, default=0.0, metavar="S", help="skew the server clock by S s"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     parser.set_defaults(func=run)
+
+
+def _whole_number(text: str, low: int, high: int | None, what: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+    if number < low or (high is not None and number > high):
+        bound = f"{low}-{high}" if high is not None else f"{low} or more"
+        raise argparse.ArgumentTypeError(f"must be {bound}, not {number}")
+    return number
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port 0-65535 (0 = any free port)."""
+    return _whole_number(text, 0, 65535, "a port number")
+
+
+def account_count(text: str) -> int:
+    """An argparse type: a count of accounts >= 0."""
+    return _whole_number(text, 0, None, "a whole number")
+
+
+def finite_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds (NaN and infinities refused)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(seconds):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, not {text!r}")
+    return seconds
 
 
 def parse_user_key(text: str) -> Tuple[str, str | None]:

@@ -3,37 +3,59 @@
 Modes, tried in this order: ``Authorization: Bearer`` (JWT signed by a
 registered public key, or an OAuth2 access token), ``oauth_token`` param,
 HMAC signature (``sig`` with ``timestamp``/``nonce``, optional ``userKey``),
-``secret`` in clear (HTTPS only), mTLS client certificate, and finally
-anonymous methods that need only ``apiKey``.
+``secret`` in clear (HTTPS only), mTLS client certificate, a login session
+(``login_token`` param or the ``glt_<apiKey>`` cookie, for the methods in
+:data:`SESSION_METHODS`), and finally the client-side methods that need only
+the API key (``apiKey``, ``ApiKey`` or ``APIKey``).
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import _jose
 from .._signing import Signer, build_base_string
 from ..errors import GigyaError
 from .envelope import CDCError
 from .state import ServerState
-from .wire import Incoming
+from .wire import Incoming, api_key_of
 
-__all__ = ["AuthResult", "authenticate", "ANONYMOUS_METHODS", "check_clear_secret"]
+__all__ = ["AuthResult", "authenticate", "ANONYMOUS_METHODS", "SESSION_METHODS", "check_clear_secret"]
 
-logger = logging.getLogger(__name__)
+#: Methods callable with only the API key, as a browser or app calls them (lower-case).
+ANONYMOUS_METHODS = frozenset(
+    {
+        "accounts.getjwtpublickey",
+        "accounts.login",
+        "accounts.initregistration",
+        "accounts.register",
+        "accounts.finalizeregistration",
+        "accounts.websdkbootstrap",
+        "accounts.tfa.inittfa",
+        "accounts.tfa.getproviders",
+        "accounts.tfa.finalizetfa",
+        "accounts.tfa.email.getemails",
+        "accounts.tfa.email.sendverificationcode",
+        "accounts.tfa.email.completeverification",
+    }
+)
 
-#: Methods callable with only an ``apiKey`` (lower-case).
-ANONYMOUS_METHODS = frozenset({"accounts.getjwtpublickey"})
+#: Methods a login session (``login_token``) authorises, for its own account (lower-case).
+SESSION_METHODS = frozenset(
+    {"accounts.getaccountinfo", "accounts.setaccountinfo", "accounts.getjwt", "accounts.logout"}
+)
 
 
 @dataclass(frozen=True)
 class AuthResult:
-    """Who made an authenticated request: the mode and the user key, if any."""
+    """Who made an authenticated request: the mode, the user key if any and,
+    for a login session, its UID and token (the token never in ``repr``)."""
 
     mode: str
     user_key: str | None = None
+    uid: str | None = None
+    login_token: str | None = field(default=None, repr=False)
 
 
 def _missing(name: str) -> CDCError:
@@ -43,7 +65,7 @@ def _missing(name: str) -> CDCError:
 def authenticate(state: ServerState, request: Incoming, method: str) -> AuthResult:
     """Check the credentials of *request* for *method*; raise ``CDCError`` when refused."""
     params = request.params
-    api_key = params.get("apiKey")
+    api_key = api_key_of(params)
     if not api_key:
         raise _missing("apiKey")
     if api_key != state.api_key:
@@ -61,6 +83,12 @@ def authenticate(state: ServerState, request: Incoming, method: str) -> AuthResu
         return AuthResult("user_secret" if user_key else "partner_secret", user_key)
     if request.client_cert:
         return AuthResult("mtls")
+    token = params.get("login_token") or request.cookies.get(f"glt_{api_key}", "").split("|", 1)[0]
+    if token and method.lower() in SESSION_METHODS:
+        uid = state.sessions.uid_for(token, state.now())
+        if uid is None:
+            raise CDCError(403005, "Unauthorized user: the login_token is invalid, expired or logged out")
+        return AuthResult("login_token", uid=uid, login_token=token)
     if method.lower() in ANONYMOUS_METHODS:
         return AuthResult("anonymous")
     raise CDCError(

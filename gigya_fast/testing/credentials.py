@@ -4,7 +4,6 @@ already used and OAuth2 access tokens."""
 from __future__ import annotations
 
 import base64
-import logging
 import secrets
 import string
 import threading
@@ -15,7 +14,6 @@ from .._signing import Signer
 
 __all__ = ["KeyRing", "NonceCache", "TokenTable", "AccessToken", "new_api_key", "new_user_key", "new_secret"]
 
-logger = logging.getLogger(__name__)
 
 _ALNUM = string.ascii_letters + string.digits
 
@@ -70,10 +68,11 @@ class KeyRing:
         with self._lock:
             return self._user_secrets.get(user_key)
 
-    def has_user_key(self, user_key: str) -> bool:
-        """True when *user_key* is known (with a secret or a public key)."""
+    def keep_only(self, user_key: str) -> None:
+        """Forget every user key and public key but *user_key* (and its secret)."""
         with self._lock:
-            return user_key in self._user_secrets or user_key in self._public_keys
+            self._user_secrets = {k: v for k, v in self._user_secrets.items() if k == user_key}
+            self._public_keys.clear()
 
     def register_public_key(self, user_key: str, public_key: Any) -> None:
         """Accept JWT-bearer tokens with ``kid`` = *user_key* signed by *public_key* (a loaded RSA key)."""
@@ -117,6 +116,11 @@ class NonceCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._seen)
+
+    def clear(self) -> None:
+        """Forget every nonce."""
+        with self._lock:
+            self._seen.clear()
 
 
 @dataclass(frozen=True)

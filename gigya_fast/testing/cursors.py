@@ -3,7 +3,6 @@ asking the same cursorId again returns the same page; idle cursors expire."""
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 import time
@@ -11,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Tuple
 
 __all__ = ["CursorTable", "Page"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,10 +70,6 @@ class CursorTable:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
-
-    def set_clock(self, clock: Callable[[], float]) -> None:
-        """Replace the clock (tests simulate idle time with it)."""
-        self._clock = clock
 
     def expire_all(self) -> None:
         """Forget every cursor, as if all had been idle too long."""

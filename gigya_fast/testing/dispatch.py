@@ -107,9 +107,12 @@ def dispatch(state: ServerState, request: Incoming) -> Outcome:
                 code = -1 if faulty.action == "drop" else (fault.error_code or 0)
                 _record(state, request, method, auth_mode, code, call_id, fault=True)
                 return faulty
-        payload = handler(Call(state, method, request.params, auth, call_id))
+        call = Call(state, method, request.params, auth, call_id, request.cookies)
+        payload = handler(call)
         _record(state, request, method, auth_mode, 0, call_id)
-        return _json_outcome(state, request, envelope(call_id, state.now(), payload), 0)
+        outcome = _json_outcome(state, request, envelope(call_id, state.now(), payload), 0)
+        outcome.headers.extend(call.response_headers)
+        return outcome
     except CDCError as error:
         _record(state, request, method, auth_mode, error.code, call_id)
         return error_outcome(state, error, request, call_id)

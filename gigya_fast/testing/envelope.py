@@ -9,18 +9,18 @@ caller asked for ``httpStatusCodes=true``.
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Dict, Mapping
 
 __all__ = ["CDCError", "ERROR_MESSAGES", "new_call_id", "format_time", "envelope", "status_for_code", "encode_json"]
 
-logger = logging.getLogger(__name__)
 
 # errorCode -> errorMessage, as CDC words them.
 ERROR_MESSAGES: Dict[int, str] = {
     0: "OK",
+    206001: "Account Pending Registration",
+    206002: "Account Pending Verification",
     301001: "Invalid data center",
     400001: "Invalid request format",
     400002: "Missing required parameter",
@@ -36,8 +36,10 @@ ERROR_MESSAGES: Dict[int, str] = {
     403005: "Unauthorized user",
     403006: "Secret sent over a non-secure connection",
     403007: "Permission denied",
+    403042: "Invalid LoginID",
     403047: "Not found",
     403048: "API rate limit exceeded",
+    403101: "Account Pending TFA Verification",
     409030: "Too many concurrent requests for the same user",
     500001: "General Server Error",
     500026: "Network error",
@@ -48,6 +50,7 @@ ERROR_MESSAGES: Dict[int, str] = {
 
 _REASONS = {
     200: "OK",
+    206: "Partial Content",
     301: "Moved Permanently",
     400: "Bad Request",
     401: "Unauthorized",

@@ -1,5 +1,11 @@
 """HTTP plumbing: the threading server and the request handler (HTTP/1.1
-keep-alive, bounded bodies, TLS handshake in the connection's own thread)."""
+keep-alive, bounded bodies, TLS handshake in the connection's own thread).
+
+Over HTTPS the accepted socket is wrapped in the accept loop without a
+handshake (so the server closes the very object it handed out: an unclosed
+``SSLSocket`` would be a ``ResourceWarning``, an error in a user's run with
+``filterwarnings = error``), and the handshake runs in the connection's thread.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Set, Tuple
 from urllib.parse import urlsplit
@@ -19,16 +26,17 @@ from .dispatch import Outcome, dispatch, error_outcome
 from .envelope import CDCError, encode_json, envelope, new_call_id
 from .records import RecordedRequest, redact_headers
 from .state import ServerState
-from .wire import Incoming, parse_form
+from .wire import HOST, Incoming, parse_form
 
 __all__ = ["CDCHTTPServer", "CDCRequestHandler"]
 
 logger = logging.getLogger(__name__)
 
-HOST_ADDRESS = "127.0.0.1"
 _QUERY = re.compile(r"\?[^\s'\"]*")
 _JSON = "application/json; charset=utf-8"
 _DRAIN_FACTOR = 8  # bodies up to max_body * this are read and discarded, so the client sees the answer
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")  # RFC 9112: chunk-size = 1*HEXDIG (no sign, no 0x, no _)
+_JOIN_TIMEOUT = 5.0
 
 
 class _BodyError(Exception):
@@ -52,7 +60,38 @@ class CDCHTTPServer(ThreadingHTTPServer):
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._connections: Set[socket.socket] = set()
+        self._handler_threads: Set[threading.Thread] = set()
         super().__init__(address, CDCRequestHandler)
+
+    def get_request(self) -> Tuple[socket.socket, Any]:
+        """Accept; over HTTPS wrap the socket now (no handshake here: it runs in the connection's thread)."""
+        conn, address = self.socket.accept()
+        if self.ssl_context is not None:
+            try:
+                conn = self.ssl_context.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+            except (OSError, ValueError):
+                conn.close()
+                raise
+        return conn, address
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, remembering the thread so that :meth:`join_threads` can wait for it."""
+        current = threading.current_thread()
+        with self._lock:
+            self._handler_threads.add(current)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._lock:
+                self._handler_threads.discard(current)
+
+    def join_threads(self, timeout: float = _JOIN_TIMEOUT) -> None:
+        """Wait (up to *timeout* s in all) for connection threads to finish and close their sockets."""
+        with self._lock:
+            threads = list(self._handler_threads)
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def next_connection_id(self) -> int:
         """A number identifying a new connection."""
@@ -91,6 +130,7 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
     # client waits ~40 ms per answer for the delayed ACK.
     disable_nagle_algorithm = True
     server: CDCHTTPServer
+    raw_requestline: bytes
     connection_id = 0
 
     def version_string(self) -> str:
@@ -100,19 +140,33 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         """Number the connection and, over HTTPS, do the TLS handshake here (not in the accept loop)."""
         self.connection_id = self.server.next_connection_id()
-        context = self.server.ssl_context
-        if context is not None:
-            self.request.settimeout(10.0)
-            self.request = context.wrap_socket(self.request, server_side=True)
-        super().setup()
-        self.server.track(self.connection, True)
+        self.server.track(self.request, True)
+        try:
+            if isinstance(self.request, ssl.SSLSocket):
+                self.request.settimeout(10.0)
+                self.request.do_handshake()
+            super().setup()
+        except BaseException:
+            self.server.track(self.request, False)  # finish() is not called when setup() fails
+            raise
+
+    def parse_request(self) -> bool:
+        """Refuse an HTTP/0.9 request line at once (http.server would wait for headers that never come)."""
+        words = self.raw_requestline.split()
+        if len(words) == 2:
+            self.requestline = self.raw_requestline.decode("latin-1").rstrip("\r\n")
+            self.command, self.path = words[0].decode("latin-1"), ""
+            self.request_version = "HTTP/0.9"
+            self.send_error(400, "HTTP/0.9 requests are not supported")
+            return False
+        return super().parse_request()
 
     def finish(self) -> None:
         """Forget the connection."""
         try:
             super().finish()
         finally:
-            self.server.track(self.connection, False)
+            self.server.track(self.request, False)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header, from the (skewable) server clock."""
@@ -183,7 +237,7 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
             self._send(error_outcome(state, CDCError(400001, exc.details)))
             return
         target = self.path
-        host = self.headers.get("Host") or f"{HOST_ADDRESS}:{self.server.server_address[1]}"
+        host = self.headers.get("Host") or f"{HOST}:{self.server.server_address[1]}"
         if target.startswith(("http://", "https://")):  # absolute-form request target
             parts = urlsplit(target)
             host = self.headers.get("Host") or parts.netloc
@@ -247,16 +301,19 @@ class CDCRequestHandler(BaseHTTPRequestHandler):
         parts, total = [], 0
         while True:
             line = self.rfile.readline(1026)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise _BodyError("malformed chunked body", close=True) from None
+            text = line.split(b";", 1)[0].rstrip(b"\r\n\t ")
+            if not _CHUNK_SIZE.fullmatch(text):
+                raise _BodyError("malformed chunked body: chunk size must be hexadecimal digits", close=True)
+            size = int(text, 16)
             if size == 0:
                 break
             total += size
             if total > limit:
                 raise _BodyError(f"request body larger than {limit} bytes", close=True)
-            parts.append(self.rfile.read(size))
+            data = self.rfile.read(size)
+            if len(data) < size:
+                raise ConnectionResetError("client closed the connection mid-chunk")
+            parts.append(data)
             self.rfile.readline(3)
         while self.rfile.readline(8194).strip():  # trailers
             pass

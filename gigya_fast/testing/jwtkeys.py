@@ -6,7 +6,6 @@ time it is needed, so a server that never issues JWTs works without it.
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 from typing import Any, Dict, List, Mapping, Tuple
@@ -14,8 +13,6 @@ from typing import Any, Dict, List, Mapping, Tuple
 from .. import _jose
 
 __all__ = ["JWTIssuer", "issuer_for"]
-
-logger = logging.getLogger(__name__)
 
 
 def issuer_for(api_key: str) -> str:
@@ -59,6 +56,11 @@ class JWTIssuer:
         with self._lock:
             self._keys = [key] + (self._keys if keep_old else [])
         return key[0]
+
+    def drop_old_keys(self) -> None:
+        """Stop publishing every key but the current one."""
+        with self._lock:
+            del self._keys[1:]
 
     def jwks(self) -> Dict[str, Any]:
         """``{"keys": [jwk, ...]}``: the V2 answer of ``accounts.getJWTPublicKey``."""

@@ -6,21 +6,17 @@ Each handler takes a :class:`Call` and returns the method's response fields
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Tuple
 
 from .._signing import Signer
 from ..errors import MissingDependencyError
-from .auth import AuthResult
+from . import accounts_login, registration, tfa
+from .call import Call, account_or_404, account_view, user_signature
 from .envelope import CDCError
 from .query import QueryError, parse_query, project
-from .state import ServerState
 
 __all__ = ["Call", "HANDLERS", "find_handler", "user_signature"]
 
-logger = logging.getLogger(__name__)
 
 _DEFAULT_PAGE = 300
 _MAX_CURSOR_PAGE = 1000
@@ -42,85 +38,24 @@ _USER_INFO_FIELDS = (
 )
 
 
-@dataclass
-class Call:
-    """One authenticated API call."""
-
-    state: ServerState
-    method: str
-    params: Dict[str, str]
-    auth: AuthResult
-    call_id: str
-
-    def require(self, name: str) -> str:
-        """A parameter that must be present and non-empty (400002 otherwise)."""
-        value = self.params.get(name)
-        if not value:
-            raise CDCError(400002, f"Missing required parameter: {name}")
-        return value
-
-    def flag(self, name: str) -> bool:
-        """A boolean parameter (``true``/``1``)."""
-        return self.params.get(name, "").lower() in ("true", "1")
-
-    def json_object(self, name: str) -> Dict[str, Any] | None:
-        """A parameter holding a JSON object, or ``None`` when absent (400006 when not an object)."""
-        text = self.params.get(name)
-        if text is None or text == "":
-            return None
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise CDCError(400006, f"Invalid parameter value: {name} is not valid JSON") from None
-        if not isinstance(value, dict):
-            raise CDCError(400006, f"Invalid parameter value: {name} must be a JSON object")
-        return value
-
-    def integer(self, name: str, default: int, low: int, high: int) -> int:
-        """An integer parameter within [low, high]."""
-        text = self.params.get(name)
-        if text is None or text == "":
-            return default
-        try:
-            value = int(text)
-        except ValueError:
-            raise CDCError(400006, f"Invalid parameter value: {name} must be an integer") from None
-        if not low <= value <= high:
-            raise CDCError(400006, f"Invalid parameter value: {name} must be between {low} and {high}")
-        return value
-
-
-def user_signature(call: Call, uid: str) -> Dict[str, str]:
-    """``UIDSignature``/``signatureTimestamp`` signed with the caller's user key secret or the partner secret."""
-    timestamp = str(int(call.state.now()))
-    secret = call.state.keys.secret_for(call.auth.user_key)
-    return {"UIDSignature": Signer(secret).sign(f"{timestamp}_{uid}"), "signatureTimestamp": timestamp}
-
-
-def _account(call: Call, uid: str) -> Dict[str, Any]:
-    account = call.state.store.get(uid)
-    if account is None:
-        raise CDCError(403047, "Not found: no account with this UID")
-    return account
-
-
 def get_account_info(call: Call) -> Dict[str, Any]:
     """accounts.getAccountInfo: the account (``include`` filters top-level fields) and a UIDSignature."""
-    uid = call.require("UID")
-    account = _account(call, uid)
-    include = call.params.get("include")
-    if include:
-        wanted = {p.strip() for p in include.split(",") if p.strip()}
-        account = {k: v for k, v in account.items() if k in wanted or not isinstance(v, dict)}
+    uid = call.subject("UID")
+    account = account_view(account_or_404(call, uid), call.params.get("include") or None)
     account.update(user_signature(call, uid))
     return account
 
 
 def set_account_info(call: Call) -> Dict[str, Any]:
-    """accounts.setAccountInfo: deep-merge ``profile``/``data`` (null deletes) into an existing account."""
-    uid = call.require("UID")
+    """accounts.setAccountInfo: deep-merge ``profile``/``data`` (null deletes) into an existing account;
+    ``newPassword`` changes the password (with a login_token, ``password`` must be the current one)."""
+    uid = call.subject("UID")
     profile, data = call.json_object("profile"), call.json_object("data")
     fields: Dict[str, Any] = {k: call.flag(k) for k in ("isActive", "isVerified") if k in call.params}
+    if fields and call.auth.uid is not None:
+        raise CDCError(403007, "Permission denied: isActive and isVerified need server credentials")
+    if call.params.get("newPassword"):
+        accounts_login.change_password(call, uid, call.params["newPassword"])
     try:
         call.state.store.update(uid, profile, data, fields)
     except KeyError:
@@ -143,7 +78,7 @@ def import_full_account(call: Call) -> Dict[str, Any]:
 def delete_account(call: Call) -> Dict[str, Any]:
     """accounts.deleteAccount."""
     uid = call.require("UID")
-    if not call.state.store.delete(uid):
+    if not call.state.delete_account(uid):
         raise CDCError(403047, "Not found: no account with this UID")
     call.state.emit("accountDeleted", uid, call.call_id)
     return {}
@@ -194,7 +129,7 @@ def _page_fields(results: Any, total: int, next_cursor_id: str | None) -> Dict[s
 def get_user_info(call: Call) -> Dict[str, Any]:
     """socialize.getUserInfo: UID, signature and the basic profile fields."""
     uid = call.require("UID")
-    account = _account(call, uid)
+    account = account_or_404(call, uid)
     profile = account.get("profile", {})
     fields: Dict[str, Any] = {
         "UID": uid,
@@ -226,8 +161,8 @@ def exchange_uid_signature(call: Call) -> Dict[str, Any]:
 
 def get_jwt(call: Call) -> Dict[str, Any]:
     """accounts.getJWT: an RS256 id_token for ``targetUID`` (``fields`` adds profile fields)."""
-    uid = call.require("targetUID")
-    account = _account(call, uid)
+    uid = call.subject("targetUID")
+    account = account_or_404(call, uid)
     expiration = call.integer("expiration", 300, 1, 86400)
     extra: Dict[str, Any] = {}
     for name in (call.params.get("fields") or "").split(","):
@@ -263,6 +198,9 @@ HANDLERS: Dict[str, Callable[[Call], Mapping[str, Any]]] = {
     "accounts.getJWT": get_jwt,
     "accounts.getJWTPublicKey": get_jwt_public_key,
     "socialize.getUserInfo": get_user_info,
+    **accounts_login.HANDLERS,
+    **registration.HANDLERS,
+    **tfa.HANDLERS,
 }
 _BY_LOWER = {name.lower(): (name, handler) for name, handler in HANDLERS.items()}
 

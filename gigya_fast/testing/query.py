@@ -11,14 +11,12 @@ such as ``profile.email``. Keywords are case-insensitive.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Tuple
 
 __all__ = ["Query", "QueryError", "parse_query", "get_path", "project"]
 
-logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(
     r"""\s*(?:

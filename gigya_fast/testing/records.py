@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import threading
 from dataclasses import dataclass
 from typing import Dict, List, Mapping
 
-__all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers"]
+__all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers", "signature_fingerprint"]
 
-logger = logging.getLogger(__name__)
-
-_SECRET_PARAMS = frozenset({"secret", "client_secret", "oauth_token"})
+# Credentials and every token and code of the session, registration and TFA flows.
+_SECRET_PARAMS = frozenset(
+    {
+        "secret",
+        "client_secret",
+        "oauth_token",
+        "access_token",
+        "password",
+        "newpassword",
+        "login_token",
+        "regtoken",
+        "gigyaassertion",
+        "providerassertion",
+        "phvtoken",
+        "code",
+        "sctoken",
+    }
+)
 _SECRET_HEADERS = frozenset({"authorization", "cookie"})
 REDACTED = "***"
 
@@ -22,10 +37,14 @@ class RecordedRequest:
 
     ``method`` is the CDC method (``accounts.getAccountInfo``, ``oauth2.token``,
     ``""`` when the request line itself was malformed); ``params`` and
-    ``headers`` have secrets and tokens replaced by ``***``; ``auth_mode`` is
+    ``headers`` have secrets, passwords and the session, registration and
+    two-factor tokens and codes replaced by ``***``, and the signature ``sig``
+    by its :func:`signature_fingerprint` (enough to tell attempts apart or to
+    compare with an expected signature, never the signature); ``auth_mode`` is
     one of ``partner_sig``, ``user_sig``, ``partner_secret``, ``user_secret``,
-    ``jwt``, ``oauth2``, ``oauth_token``, ``mtls``, ``anonymous``,
-    ``client_credentials`` or ``""`` (authentication failed or not reached);
+    ``jwt``, ``oauth2``, ``oauth_token``, ``mtls``, ``login_token``,
+    ``anonymous`` (API key only), ``client_credentials`` or ``""``
+    (authentication failed or not reached);
     ``error_code`` is the answered ``errorCode`` (0 on success, -1 when the
     connection was dropped by an injected fault).
     """
@@ -44,9 +63,22 @@ class RecordedRequest:
     fault: bool = False
 
 
+def signature_fingerprint(signature: str) -> str:
+    """What a request record keeps of a ``sig``: ``sha256:`` and the first 16 hex digits of its SHA-256."""
+    return "sha256:" + hashlib.sha256(signature.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def redact_params(params: Mapping[str, str]) -> Dict[str, str]:
-    """A copy of *params* with secret values replaced."""
-    return {k: (REDACTED if k in _SECRET_PARAMS else v) for k, v in params.items()}
+    """A copy of *params* with secret values replaced (``sig`` by its fingerprint)."""
+    redacted = {}
+    for name, value in params.items():
+        lower = name.lower()
+        if lower == "sig":
+            value = signature_fingerprint(value)
+        elif lower in _SECRET_PARAMS:
+            value = REDACTED
+        redacted[name] = value
+    return redacted
 
 
 def redact_headers(headers: Mapping[str, str]) -> Dict[str, str]:

@@ -3,30 +3,45 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from types import TracebackType
-from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple, Type, Union
+from typing import List, Sequence, Tuple, Type, Union
 
 from .. import _jose
+from .controls import ServerControls
 from .credentials import new_api_key, new_secret
 from .faults import FaultPlan
 from .handler import CDCHTTPServer
 from .records import RecordedRequest
 from .state import ServerState, Settings
-from .store import seed_profile
 from .tls import TLSMaterial
-from .webhooks import Delivery, Webhook
+from .wire import HOST
 
 __all__ = ["LocalCDC", "HOST"]
 
 logger = logging.getLogger(__name__)
 
-#: The only address the server listens on.
-HOST = "127.0.0.1"
+
+def _finite(name: str, value: float, *, positive: bool = False) -> float:
+    """*value* as a float; ``ValueError`` naming *name* when NaN/inf (or not > 0 when *positive*)."""
+    number = float(value)
+    if not math.isfinite(number) or (positive and number <= 0):
+        raise ValueError(f"{name} must be a finite number{' > 0' if positive else ''}, not {value!r}")
+    return number
 
 
-class LocalCDC:
+def _count(name: str, value: int, low: int, high: int | None = None) -> int:
+    """*value* as an int within [low, high]; ``ValueError`` naming *name* otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"an int >= {low}"
+        raise ValueError(f"{name} must be {bound}, not {value!r}")
+    return value
+
+
+class LocalCDC(ServerControls):
     """A local SAP CDC look-alike: signed/bearer/mTLS/OAuth2 auth, accounts,
+    logins and sessions, registration, two-factor verification by email,
     search cursors, JWTs, webhooks and fault injection.
 
     Use as a context manager or call :meth:`start`/:meth:`stop`. It listens on
@@ -61,10 +76,27 @@ class LocalCDC:
         webhook_timeout: float = 10.0,
         webhook_ca: str | None = None,
         clock_offset: float = 0.0,
+        session_ttl: float = 86400.0,
+        require_email_verification: bool = False,
     ) -> None:
         self._tls_enabled = bool(tls or mtls or certfile)
         self._mtls = mtls
-        self._port = port
+        self._port = _count("port", port, 0, 65535)
+        _count("seed_accounts", seed_accounts, 0)
+        _count("max_body", max_body, 1)
+        _count("webhook_max_attempts", webhook_max_attempts, 1)
+        for name, number in (
+            ("timestamp_window", timestamp_window),
+            ("cursor_ttl", cursor_ttl),
+            ("token_ttl", token_ttl),
+            ("webhook_timeout", webhook_timeout),
+            ("session_ttl", session_ttl),
+        ):
+            _finite(name, number, positive=True)
+        for delay in webhook_retry_delays:
+            if _finite("webhook_retry_delays", delay) < 0:
+                raise ValueError(f"webhook_retry_delays must not be negative, not {delay!r}")
+        clock_offset = _finite("clock_offset", clock_offset)
         self._tls_args = (certfile, keyfile, ca_path)
         settings = Settings(
             api_key=api_key or new_api_key(),
@@ -76,15 +108,17 @@ class LocalCDC:
             data_center=data_center,
             allow_insecure_secrets=allow_insecure_secrets,
             mtls=mtls,
+            session_ttl=session_ttl,
+            require_email_verification=require_email_verification,
         )
-        self.state = ServerState(settings, partner_secret or new_secret())
-        self.state.clock_offset = clock_offset
+        self.state = ServerState(settings, partner_secret or new_secret(), clock_offset)
         hooks = self.state.webhooks
         hooks.retry_delays = tuple(webhook_retry_delays) or (0.05,)
         hooks.max_attempts, hooks.timeout, hooks.ca_file = webhook_max_attempts, webhook_timeout, webhook_ca
         self._user_key, self._user_secret = self.state.keys.add_user_key(user_key, user_secret)
-        for index in range(seed_accounts):
-            self.state.store.create(seed_profile(index), {"seedIndex": index})
+        self.state.default_user_key = self._user_key
+        self._seed_accounts = seed_accounts
+        self.reset()
         self._tls: TLSMaterial | None = None
         self._httpd: CDCHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -132,6 +166,7 @@ class LocalCDC:
             httpd.shutdown()
             httpd.server_close()
             httpd.close_connections()
+            httpd.join_threads()  # each connection thread closes its own (SSL) socket
             if self._thread is not None:
                 self._thread.join(5)
             self.state.webhooks.close()
@@ -239,7 +274,7 @@ class LocalCDC:
 
     @clock_offset.setter
     def clock_offset(self, value: float) -> None:
-        self.state.clock_offset = float(value)
+        self.state.clock_offset = _finite("clock_offset", value)
 
     # -- inspection and control ----------------------------------------------------
 
@@ -260,83 +295,3 @@ class LocalCDC:
     def expire_cursors(self) -> None:
         """Forget every open search cursor, as if idle for longer than the TTL."""
         self.state.cursors.expire_all()
-
-    # -- accounts ------------------------------------------------------------------
-
-    def create_account(
-        self,
-        profile: Mapping[str, Any] | None = None,
-        data: Mapping[str, Any] | None = None,
-        uid: str | None = None,
-    ) -> str:
-        """Add an account directly (webhooks are notified); returns its UID."""
-        try:
-            account = self.state.store.create(profile, data, uid)
-        except KeyError:
-            raise ValueError(f"an account with UID {uid!r} exists") from None
-        self.state.emit("accountCreated", account["UID"])
-        return str(account["UID"])
-
-    def get_account(self, uid: str) -> Dict[str, Any] | None:
-        """A copy of the stored account, or ``None``."""
-        return self.state.store.get(uid)
-
-    def update_account(
-        self, uid: str, profile: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None
-    ) -> None:
-        """Deep-merge into an account directly (webhooks are notified); ``KeyError`` when unknown."""
-        self.state.store.update(uid, profile, data)
-        self.state.emit("accountUpdated", uid)
-
-    def delete_account(self, uid: str) -> bool:
-        """Remove an account directly (webhooks are notified); False when unknown."""
-        deleted = self.state.store.delete(uid)
-        if deleted:
-            self.state.emit("accountDeleted", uid)
-        return deleted
-
-    @property
-    def accounts(self) -> List[Dict[str, Any]]:
-        """Copies of every stored account."""
-        return self.state.store.snapshot()
-
-    # -- JWT -------------------------------------------------------------------------
-
-    def issue_id_token(self, uid: str, expiration: int = 300, claims: Mapping[str, Any] | None = None) -> str:
-        """An id_token as ``accounts.getJWT`` would issue (needs cryptography)."""
-        return self.state.jwt.id_token(uid, self.state.now(), expiration, claims)
-
-    @property
-    def jwks(self) -> Dict[str, Any]:
-        """The JWKS ``accounts.getJWTPublicKey?V2=true`` returns (needs cryptography)."""
-        return self.state.jwt.jwks()
-
-    def rotate_jwt_key(self, keep_old: bool = True) -> str:
-        """Start signing with a new key; returns its kid."""
-        return self.state.jwt.rotate(keep_old)
-
-    # -- webhooks ------------------------------------------------------------------
-
-    def register_webhook(
-        self,
-        url: str,
-        events: Iterable[str] | None = None,
-        signing_user_key: str | None = None,
-        jwt: bool = True,
-    ) -> Webhook:
-        """POST signed notifications of account events to *url* (``X-Gigya-Sig-JWT`` too when *jwt*
-        and cryptography is installed)."""
-        return self.state.webhooks.register(url, events, signing_user_key, jwt)
-
-    def unregister_webhook(self, webhook: Webhook) -> None:
-        """Stop notifying *webhook*."""
-        self.state.webhooks.unregister(webhook)
-
-    def flush_webhooks(self, timeout: float = 5.0) -> bool:
-        """Wait until every queued notification is delivered or given up; False on timeout."""
-        return self.state.webhooks.flush(timeout)
-
-    @property
-    def webhook_deliveries(self) -> List[Delivery]:
-        """Every delivery attempt so far."""
-        return self.state.webhooks.deliveries

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 
@@ -10,13 +9,15 @@ from .credentials import KeyRing, NonceCache, TokenTable
 from .cursors import CursorTable
 from .faults import FaultPlan
 from .jwtkeys import JWTIssuer
+from .logins import LoginTable
+from .outbox import Outbox
 from .records import RequestLog
+from .sessions import DeviceTable, RegTokenTable, SessionTable
 from .store import AccountStore
+from .tfa_tokens import TFATokens
 from .webhooks import WebhookDispatcher
 
 __all__ = ["Settings", "ServerState"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,19 +34,30 @@ class Settings:
     data_center: str = "us1"
     allow_insecure_secrets: bool = False
     mtls: bool = False
+    session_ttl: float = 86400.0
+    device_ttl: float = 30 * 86400.0
+    require_email_verification: bool = False
 
 
 class ServerState:
-    """The shared state: settings, credentials, accounts, cursors, faults,
-    request log, JWT keys and webhooks, and the (skewable) server clock."""
+    """The shared state: settings, credentials, accounts (with their logins,
+    sessions, pending registrations and two-factor flows), cursors, faults,
+    request log, outbox, JWT keys and webhooks, and the (skewable) server clock."""
 
-    def __init__(self, settings: Settings, partner_secret: str) -> None:
+    def __init__(self, settings: Settings, partner_secret: str, clock_offset: float = 0.0) -> None:
         self.settings = settings
-        self.clock_offset = 0.0
+        self.clock_offset = self._initial_clock_offset = clock_offset
+        self.default_user_key = ""
         self.keys = KeyRing(partner_secret)
         self.nonces = NonceCache()
         self.tokens = TokenTable()
         self.store = AccountStore(self.now)
+        self.logins = LoginTable()
+        self.sessions = SessionTable()
+        self.reg_tokens = RegTokenTable()
+        self.devices = DeviceTable()
+        self.tfa = TFATokens()
+        self.outbox = Outbox()
         self.cursors = CursorTable(settings.cursor_ttl)
         self.faults = FaultPlan()
         self.log = RequestLog()
@@ -63,6 +75,29 @@ class ServerState:
     def now(self) -> float:
         """The server clock: wall time plus ``clock_offset``."""
         return time.time() + self.clock_offset
+
+    def reset(self) -> None:
+        """Forget every account and everything clients did (see ``LocalCDC.reset``)."""
+        for table in (self.store, self.logins, self.sessions, self.reg_tokens, self.devices, self.tfa):
+            table.clear()
+        self.outbox.clear()
+        self.cursors.expire_all()
+        self.faults.clear()
+        self.log.clear()
+        self.tokens.revoke_all()
+        self.nonces.clear()
+        self.keys.keep_only(self.default_user_key)
+        self.jwt.drop_old_keys()
+        self.webhooks.reset()
+        self.clock_offset = self._initial_clock_offset
+
+    def delete_account(self, uid: str) -> bool:
+        """Remove an account with its login IDs, password and sessions; False when unknown."""
+        deleted = self.store.delete(uid)
+        if deleted:
+            self.logins.remove(uid)
+            self.sessions.end_all(uid)
+        return deleted
 
     def emit(self, event_type: str, uid: str, call_id: str | None = None) -> None:
         """Notify webhooks of an account event."""

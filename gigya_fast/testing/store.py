@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import logging
 import threading
 import uuid
 from typing import Any, Callable, Dict, List, Mapping
@@ -12,7 +11,6 @@ from .envelope import format_time
 
 __all__ = ["AccountStore", "deep_merge", "seed_profile"]
 
-logger = logging.getLogger(__name__)
 
 Account = Dict[str, Any]
 
@@ -55,12 +53,13 @@ class AccountStore:
         self._lock = threading.RLock()
         self._accounts: Dict[str, Account] = {}
 
-    def _stamp(self, account: Account, *, created: bool) -> None:
+    def _stamp(self, account: Account, *, created: bool = False, registered: bool = False) -> None:
         now = self._clock()
         millis = int(now * 1000)
         if created:
             account["created"] = format_time(now)
             account["createdTimestamp"] = millis
+        if registered:
             account["registered"] = format_time(now)
             account["registeredTimestamp"] = millis
         account["lastUpdated"] = format_time(now)
@@ -71,8 +70,14 @@ class AccountStore:
         profile: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         uid: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+        *,
+        registered: bool = True,
     ) -> Account:
-        """Add a new account and return a copy; ``KeyError`` when *uid* is taken."""
+        """Add a new account and return a copy; ``KeyError`` when *uid* is taken.
+
+        *fields* adds top-level fields; ``registered=False`` leaves the
+        registration pending (``isRegistered`` false, no ``registered`` stamp)."""
         with self._lock:
             uid = uid or uuid.uuid4().hex
             if uid in self._accounts:
@@ -80,7 +85,7 @@ class AccountStore:
             account: Account = {
                 "UID": uid,
                 "isActive": True,
-                "isRegistered": True,
+                "isRegistered": registered,
                 "isVerified": False,
                 "socialProviders": "site",
                 "regSource": "gigya_fast.testing",
@@ -89,7 +94,9 @@ class AccountStore:
             }
             deep_merge(account["profile"], profile or {})
             deep_merge(account["data"], data or {})
-            self._stamp(account, created=True)
+            for key, value in (fields or {}).items():
+                account[key] = copy.deepcopy(value)
+            self._stamp(account, created=True, registered=registered)
             self._accounts[uid] = account
             return copy.deepcopy(account)
 
@@ -113,13 +120,37 @@ class AccountStore:
             deep_merge(account["data"], data or {})
             for key, value in (fields or {}).items():
                 account[key] = copy.deepcopy(value)
-            self._stamp(account, created=False)
+            self._stamp(account)
+            return copy.deepcopy(account)
+
+    def finalize_registration(self, uid: str) -> bool:
+        """Mark a pending registration complete; False when it already was; ``KeyError`` when unknown."""
+        with self._lock:
+            account = self._accounts[uid]
+            if account.get("isRegistered"):
+                return False
+            account["isRegistered"] = True
+            self._stamp(account, registered=True)
+            return True
+
+    def mark_login(self, uid: str) -> Account:
+        """Stamp ``lastLogin``/``lastLoginTimestamp`` now and return a copy; ``KeyError`` when unknown."""
+        with self._lock:
+            account = self._accounts[uid]
+            now = self._clock()
+            account["lastLogin"] = format_time(now)
+            account["lastLoginTimestamp"] = int(now * 1000)
             return copy.deepcopy(account)
 
     def delete(self, uid: str) -> bool:
         """Remove the account; False when there was none."""
         with self._lock:
             return self._accounts.pop(uid, None) is not None
+
+    def clear(self) -> None:
+        """Forget every account."""
+        with self._lock:
+            self._accounts.clear()
 
     def snapshot(self) -> List[Account]:
         """Copies of every account, oldest first."""

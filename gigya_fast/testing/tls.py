@@ -4,7 +4,6 @@ certificate for 127.0.0.1/localhost/*.localhost and client certificates for mTLS
 from __future__ import annotations
 
 import itertools
-import logging
 import os
 import shutil
 import ssl
@@ -15,7 +14,6 @@ from ..errors import ConfigurationError, MissingDependencyError
 
 __all__ = ["TLSMaterial", "SERVER_IDENTITIES"]
 
-logger = logging.getLogger(__name__)
 
 # OpenSSL will not match a wildcard directly under a single-label name, so the
 # CDC namespaces are listed explicitly beside ``*.localhost``.

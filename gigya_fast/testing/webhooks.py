@@ -27,7 +27,7 @@ __all__ = ["Webhook", "Delivery", "WebhookDispatcher", "EVENT_TYPES"]
 logger = logging.getLogger(__name__)
 
 #: Event types the local server emits.
-EVENT_TYPES = frozenset({"accountCreated", "accountUpdated", "accountDeleted"})
+EVENT_TYPES = frozenset({"accountCreated", "accountRegistered", "accountUpdated", "accountDeleted", "accountLoggedIn"})
 _MAX_BATCH = 100
 
 
@@ -63,6 +63,7 @@ class _Job:
     webhook: Webhook = field(compare=False)
     events: List[Dict[str, Any]] = field(compare=False)
     attempt: int = field(default=0, compare=False)
+    generation: int = field(default=0, compare=False)
 
 
 class WebhookDispatcher:
@@ -96,6 +97,7 @@ class WebhookDispatcher:
         self._failed: List[Tuple[Webhook, List[Dict[str, Any]]]] = []
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._generation = 0
 
     def register(
         self,
@@ -174,6 +176,16 @@ class WebhookDispatcher:
         with self._cond:
             return self._cond.wait_for(lambda: not self._heap and not self._busy, timeout)
 
+    def reset(self) -> None:
+        """Forget every endpoint, queued event, delivery and failure (an attempt in flight is not recorded)."""
+        with self._cond:
+            self._hooks.clear()
+            self._heap.clear()
+            self._deliveries.clear()
+            self._failed.clear()
+            self._generation += 1
+            self._cond.notify_all()
+
     def close(self) -> None:
         """Stop the delivery thread; pending events are dropped."""
         with self._cond:
@@ -199,6 +211,7 @@ class WebhookDispatcher:
                         heapq.heapify(self._heap)
                         job.events.extend(more[0].events)
                     self._busy += 1
+                    job.generation = self._generation
                     return job
                 wait = (self._heap[0].due - now) if self._heap else None
                 self._cond.wait(wait)
@@ -216,7 +229,7 @@ class WebhookDispatcher:
                 ok = False
             with self._cond:
                 self._busy -= 1
-                if not ok and not self._closed:
+                if not ok and not self._closed and job.generation == self._generation:
                     if job.attempt + 1 < self.max_attempts and job.webhook.id in self._hooks:
                         delay = self.retry_delays[min(job.attempt, len(self.retry_delays) - 1)]
                         retry = _Job(self._clock() + delay, next(self._seq), job.webhook, job.events, job.attempt + 1)
@@ -273,6 +286,8 @@ class WebhookDispatcher:
         ids = tuple(str(e["id"]) for e in job.events)
         logger.debug("webhook %s attempt %d -> %s", job.webhook.url, job.attempt + 1, status or error)
         with self._cond:
+            if job.generation != self._generation:
+                return True  # reset() while in flight: not recorded, not retried
             self._deliveries.append(
                 Delivery(job.webhook.id, job.webhook.url, job.attempt + 1, ids, status, error, body, headers)
             )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict
 from urllib.parse import parse_qsl, urlsplit
 
 from .envelope import CDCError
 
-__all__ = ["Incoming", "parse_form", "method_from_path", "OAUTH2_TOKEN_PATH"]
+__all__ = ["HOST", "Incoming", "parse_form", "parse_cookies", "api_key_of", "method_from_path", "OAUTH2_TOKEN_PATH"]
 
-logger = logging.getLogger(__name__)
+#: The only address the local server listens on.
+HOST = "127.0.0.1"
 
 #: Path of the OAuth2 client-credentials endpoint.
 OAUTH2_TOKEN_PATH = "/oauth2/token"  # noqa: S105 - a path, not a password
@@ -30,9 +30,11 @@ class Incoming:
     client_cert: Dict[str, Any] | None = None
     connection_id: int = 0
     lower_headers: Dict[str, str] = field(default_factory=dict)
+    cookies: Dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lower_headers = {k.lower(): v for k, v in self.headers.items()}
+        self.cookies = parse_cookies(self.lower_headers.get("cookie", ""))
 
     @property
     def url(self) -> str:
@@ -59,6 +61,27 @@ def parse_form(data: bytes) -> Dict[str, str]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise CDCError(400001, f"request body is not UTF-8 form data: {type(exc).__name__}") from None
     return dict(pairs)
+
+
+def parse_cookies(header: str) -> Dict[str, str]:
+    """``name=value; name2=value2`` -> dict (first value of a repeated name wins; junk pieces skipped)."""
+    cookies: Dict[str, str] = {}
+    for piece in header.split(";"):
+        name, sep, value = piece.strip().partition("=")
+        if sep and name and name not in cookies:
+            cookies[name] = value.strip().strip('"')
+    return cookies
+
+
+def api_key_of(params: Dict[str, str]) -> str | None:
+    """The API key as clients send it: ``apiKey``, ``ApiKey``, ``APIKey`` (any case); first non-empty wins."""
+    for name in ("apiKey", "ApiKey", "APIKey"):
+        if params.get(name):
+            return params[name]
+    for name, value in params.items():
+        if name.lower() == "apikey" and value:
+            return value
+    return None
 
 
 def method_from_path(path: str) -> str:

@@ -14,7 +14,7 @@ def test_demo_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["demo", "--accounts", "12", "--page-size", "5", "--workers", "3"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "PASSED: 7 checks" in out
+    assert "PASSED: 12 checks" in out
     assert "12 results in 3 pages" in out
     assert "12 created + 12 updated events, 0 invalid" in out
 

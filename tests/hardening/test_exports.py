@@ -144,6 +144,8 @@ PUBLIC_EXPORTS: Dict[str, FrozenSet[str]] = {
             "Delivery",
             "EVENT_TYPES",
             "CDCError",
+            "Outbox",
+            "OutboxMessage",
         }
     ),
     "gigya_fast.webhooks": frozenset(

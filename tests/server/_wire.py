@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import time
 import uuid
 from typing import Any, Dict, Mapping, Tuple
@@ -141,3 +142,20 @@ class Sender:
         data: Dict[str, Any] = json.loads(response.data)
         data["_http"] = response
         return data
+
+
+def exchange(cdc: LocalCDC, payload: bytes, timeout: float = 5.0) -> bytes:
+    """Send raw bytes (our side stays open); return what the server sends until it closes or *timeout* passes."""
+    with socket.create_connection((cdc.host, cdc.port), timeout=timeout) as sock:
+        sock.sendall(payload)
+        chunks = []
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (socket.timeout, ConnectionResetError):
+            pass
+    return b"".join(chunks)

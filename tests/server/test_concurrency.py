@@ -61,3 +61,26 @@ def test_slow_call_does_not_block_others(cdc: LocalCDC) -> None:
     assert Sender(cdc).call("accounts.getAccountInfo", UID=cdc.accounts[0]["UID"])["errorCode"] == 0
     assert time.monotonic() - started < 0.5
     slow.join()
+
+
+def test_one_account_per_reg_token_and_per_email_under_races(cdc: LocalCDC) -> None:
+    from ._browser import Browser
+
+    before = len(cdc.accounts)
+    token = Browser(cdc).call("accounts.initRegistration")["regToken"]
+
+    def same_token(index: int) -> int:
+        answer = Browser(cdc).call("accounts.register", regToken=token, email=f"r{index}@example.com", password="p")
+        return int(answer["errorCode"])
+
+    def same_email(index: int) -> int:
+        browser = Browser(cdc)
+        reg = browser.call("accounts.initRegistration")["regToken"]
+        return int(browser.call("accounts.register", regToken=reg, email="race@example.com", password="p")["errorCode"])
+
+    with ThreadPoolExecutor(6) as pool:
+        by_token = list(pool.map(same_token, range(6)))
+        by_email = list(pool.map(same_email, range(6)))
+    assert sorted(by_token) == [0] + [400006] * 5
+    assert sorted(by_email) == [0] + [400003] * 5
+    assert len(cdc.accounts) == before + 2

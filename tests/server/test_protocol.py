@@ -12,23 +12,7 @@ import pytest
 
 from gigya_fast.testing import LocalCDC
 
-from ._wire import Sender, fresh, ref_query, signed_body
-
-
-def _raw(cdc: LocalCDC, payload: bytes, read_timeout: float = 5.0) -> bytes:
-    """Send raw bytes, return everything the server answers until it closes."""
-    with socket.create_connection((cdc.host, cdc.port), timeout=read_timeout) as sock:
-        sock.sendall(payload)
-        chunks = []
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        except (socket.timeout, ConnectionResetError):
-            pass
-    return b"".join(chunks)
+from ._wire import Sender, exchange, fresh, ref_query, signed_body
 
 
 def _split(answer: bytes) -> Tuple[str, Dict[str, str], Dict[str, Any]]:
@@ -125,7 +109,7 @@ def test_oversized_body_is_a_cdc_error(cdc: LocalCDC) -> None:
 
 
 def test_enormous_content_length_closes(cdc: LocalCDC) -> None:
-    answer = _raw(cdc, b"POST /accounts.search HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\nabc")
+    answer = exchange(cdc, b"POST /accounts.search HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\nabc")
     status, headers, body = _split(answer)
     assert " 200 " in status + " " and body["errorCode"] == 400001 and headers["Connection"] == "close"
     assert _alive(cdc)
@@ -148,7 +132,7 @@ def test_enormous_content_length_closes(cdc: LocalCDC) -> None:
     ids=["garbage", "version", "cl-text", "cl-negative", "te-gzip", "chunk-size", "put", "long-line", "headers", "tls"],
 )
 def test_malformed_requests_get_cdc_errors(cdc: LocalCDC, payload: bytes) -> None:
-    answer = _raw(cdc, payload)
+    answer = exchange(cdc, payload)
     status, _, body = _split(answer)
     assert status.startswith("HTTP/")
     assert body["errorCode"] == 400001
@@ -162,7 +146,7 @@ def test_chunked_body(cdc: LocalCDC) -> None:
     chunked = b"".join(b"%x\r\n%s\r\n" % (len(data[i : i + 10]), data[i : i + 10]) for i in range(0, len(data), 10))
     head = f"POST /accounts.search HTTP/1.1\r\nHost: {cdc.host}:{cdc.port}\r\nTransfer-Encoding: chunked\r\n"
     head += "Connection: close\r\n\r\n"
-    _, _, answer = _split(_raw(cdc, head.encode() + chunked + b"0\r\n\r\n"))
+    _, _, answer = _split(exchange(cdc, head.encode() + chunked + b"0\r\n\r\n"))
     assert answer["errorCode"] == 0 and answer["totalCount"] == 5
 
 
@@ -176,7 +160,7 @@ def test_missing_host_header_uses_the_bound_address(cdc: LocalCDC) -> None:
     params = fresh(cdc, UID=cdc.accounts[0]["UID"])
     body = signed_body(cdc.url + "/accounts.getAccountInfo", params, cdc.partner_secret).encode()
     request = b"POST /accounts.getAccountInfo HTTP/1.0\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
-    _, _, answer = _split(_raw(cdc, request))
+    _, _, answer = _split(exchange(cdc, request))
     assert answer["errorCode"] == 0
 
 
@@ -210,6 +194,6 @@ def test_listens_on_loopback_only(cdc: LocalCDC) -> None:
 def test_logs_never_show_query_strings(cdc: LocalCDC, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="gigya_fast.testing")
     Sender(cdc).pool.request("GET", cdc.url + "/accounts.getAccountInfo?secret=TOPSECRET&apiKey=x")
-    _raw(cdc, b"GET /x?secret=TOPSECRET HTTP/1.1 junk\r\n\r\n")
+    exchange(cdc, b"GET /x?secret=TOPSECRET HTTP/1.1 junk\r\n\r\n")
     assert caplog.records and "TOPSECRET" not in caplog.text
     assert all("TOPSECRET" not in r.path for r in cdc.requests)

@@ -174,3 +174,23 @@ def test_register_validation(cdc: LocalCDC) -> None:
     with pytest.raises(ValueError):
         cdc.register_webhook("http://127.0.0.1:1/", signing_user_key="unknown")
     assert cdc.flush_webhooks(0.1)  # nothing queued
+
+
+def test_registration_and_login_events(cdc: LocalCDC, receiver: Receiver) -> None:
+    from ._browser import Browser
+
+    cdc.register_webhook(receiver.url, events=["accountCreated", "accountRegistered", "accountLoggedIn"])
+    browser = Browser(cdc)
+    reg_token = browser.call("accounts.initRegistration")["regToken"]
+    uid = browser.call("accounts.register", regToken=reg_token, email="e@example.com", password="pw-x")["UID"]
+    browser.call("accounts.finalizeRegistration", regToken=reg_token)
+    browser.call("accounts.login", loginID="e@example.com", password="pw-x")
+    browser.call("accounts.login", loginID="e@example.com", password="wrong")
+    assert cdc.flush_webhooks(5)
+    kinds = [(e["type"], e["data"]["uid"]) for e in receiver.events()]
+    assert kinds == [
+        ("accountCreated", uid),
+        ("accountRegistered", uid),
+        ("accountLoggedIn", uid),
+        ("accountLoggedIn", uid),
+    ]

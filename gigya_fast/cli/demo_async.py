@@ -88,7 +88,7 @@ def run_async_checks(
 
     async def main() -> List[Row]:
         async with AsyncClient(api_key, user_key=user_key, secret=secret, base_url=base_url, ca_certs=ca_path,
-                               retries=1) as client:
+                               retries=1, trust_env=False) as client:
             return await _checks(client, concurrency, page_size)
 
     start = time.perf_counter()

@@ -14,9 +14,10 @@ def test_demo_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["demo", "--accounts", "12", "--page-size", "5", "--workers", "3"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "PASSED: 12 checks" in out
+    assert "PASSED: 15 checks" in out  # 12 through Client, 3 through AsyncClient (the test extra has aiohttp)
     assert "12 results in 3 pages" in out
     assert "12 created + 12 updated events, 0 invalid" in out
+    assert "read back in order, concurrency 16" in out and "skip" not in out
 
 
 def test_demo_plain_http_without_jwt_checks_still_signs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,7 @@ def test_demo_runs_the_login_hot_path(capsys: pytest.CaptureFixture[str]) -> Non
         assert f"[ok  ] {name}" in out
     assert "3 users registered, 3 sessions" in out and "3 valid in one batch, 3 swapped rejected" in out
     assert "403101 -> code to t*a@example.com -> session; device remembered" in out
-    assert "PASSED: 12 checks" in out and "[skip]" not in out and "skipped" not in out
+    assert "PASSED: 15 checks" in out and "[skip]" not in out and "skipped" not in out
 
 
 def test_a_failing_check_fails_the_demo(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,6 +45,7 @@ def test_without_the_extras_the_demo_says_what_it_skipped() -> None:
         "import sys\n"
         "sys.modules['trustme'] = None\n"  # as if the testing and jwt extras were not installed
         "sys.modules['cryptography'] = None\n"
+        "sys.modules['aiohttp'] = None\n"  # and the aio extra
         "from gigya_fast.cli import main\n"
         "sys.exit(main(['demo', '--accounts', '4', '--logins', '2']))\n"
     )
@@ -54,7 +55,8 @@ def test_without_the_extras_the_demo_says_what_it_skipped() -> None:
     assert "(plain HTTP)" in out
     assert "[skip] HTTPS with a throwaway CA" in out and "needs the testing extra (trustme)" in out
     assert "[skip] id_token from the login token (getJWT)" in out and "needs the jwt extra (cryptography)" in out
-    assert "PASSED: 10 checks" in out and "skipped 3: " in out
-    assert "to run them: pip install 'gigya_fast[jwt,testing]'" in out
+    assert "[skip] async search, call_many, typed error (AsyncClient)" in out and "needs the aio extra (aiohttp)" in out
+    assert "PASSED: 10 checks" in out and "skipped 4: " in out
+    assert "to run them: pip install 'gigya_fast[aio,jwt,testing]'" in out
     assert "[ok  ] two-factor login by email (outbox code)" in out
     assert "Traceback" not in proc.stderr

@@ -44,7 +44,7 @@ def login_checks(report: Report, cdc: LocalCDC, client: Client, users: int, work
 
     emails = ["login%d@example.com" % i for i in range(users)]
     logins: List[Any] = []
-    with Client(cdc.api_key, auth="anonymous", base_url=cdc.url, ca_certs=cdc.ca_path) as front:
+    with Client(cdc.api_key, auth="anonymous", base_url=cdc.url, ca_certs=cdc.ca_path, trust_env=False) as front:
 
         def register_and_log_in() -> Tuple[bool, str]:
             for i, email in enumerate(emails):
@@ -88,7 +88,10 @@ def login_checks(report: Report, cdc: LocalCDC, client: Client, users: int, work
 
             first = logins[0]
             token = first["sessionInfo"]["cookieValue"]
-            answer = front.call("accounts.getJWT", login_token=token, fields="profile.firstName", expiration=300)
+            # The user's session, as a browser-side app holds it: API key + login token, nothing signed.
+            user = Client(cdc.api_key, login_token=token, base_url=cdc.url, ca_certs=cdc.ca_path, trust_env=False)
+            with user:
+                answer = user.call("accounts.getJWT", fields="profile.firstName", expiration=300)
             claims = verify_id_token(answer["id_token"], api_key=cdc.api_key, jwks=JWKSCache.from_client(client))
             ok = claims.get("sub") == first["UID"] and claims.get("firstName") == "Login0"
             return ok, "login token -> RS256 id_token for %s verified" % first["UID"]

@@ -106,6 +106,7 @@ def cdc_client(local_cdc: LocalCDC) -> Iterator[Client]:
         secret=local_cdc.user_secret,
         base_url=local_cdc.url,
         ca_certs=local_cdc.ca_path,
+        trust_env=False,  # LocalCDC is on 127.0.0.1: never through the user's HTTPS_PROXY
     ) as client:
         yield client
 

@@ -8,7 +8,11 @@ import pytest
 
 from gigya_fast.testing import LocalCDC
 
+from ..client.conftest import client_kind, make_client
 from ._wire import Sender
+
+# The both-clients parametrisation of the client wire tests (Client, then AsyncClient).
+__all__ = ["client_kind", "make_client"]
 
 
 @pytest.fixture

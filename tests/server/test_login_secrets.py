@@ -68,9 +68,11 @@ def _client_flow(cdc: LocalCDC) -> List[str]:
         )
         login = client.call("accounts.login", loginID=CLIENT_EMAIL, password=CLIENT_PASSWORD)
         token = login["sessionInfo"]["cookieValue"]
-        client.call("accounts.getAccountInfo", login_token=token)
-        client.call("accounts.logout", login_token=token)
-        client.call("accounts.getAccountInfo", login_token=token, raise_on_error=False)
+        client.call("accounts.getAccountInfo", login_token=token)  # the token as a call parameter
+    with Client(cdc.api_key, login_token=token, base_url=cdc.url) as session:  # and as the client's credential
+        session.call("accounts.getAccountInfo")
+        session.call("accounts.logout")
+        session.call("accounts.getAccountInfo", raise_on_error=False)
     return [CLIENT_PASSWORD, reg, token]
 
 

@@ -1,7 +1,7 @@
 """How a request proves who sends it. Every strategy is free of I/O: it adds
 parameters and headers to a request about to be sent.
 
-Modes (protocol.md section 3): ``signed`` (partner secret, or user key +
+Modes (docs/protocol.md section 3): ``signed`` (partner secret, or user key +
 secret), ``clear`` (secret as a parameter, HTTPS only), ``jwt`` (RS256 bearer
 assertion made from an RSA private key), ``token`` (an ``oauth_token``
 parameter), ``session`` (a user's ``login_token``, as a browser or app sends

@@ -1,5 +1,5 @@
 """Cursor pagination for ``accounts.search``, ``ds.search``, ``audit.search``
-(protocol.md section 8), as pure functions: the first page's parameters and
+(docs/protocol.md section 8), as pure functions: the first page's parameters and
 the next page's, read from the previous answer."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@
         ...                                        # accounts.login -> 403101 + regToken
         code = cdc.outbox.last_code("ada@example.com")   # the emailed two-factor code
 
-Login flows (docs/protocol-accounts.md): ``accounts.login``, sessions
+Login flows (docs/protocol.md section 11): ``accounts.login``, sessions
 (``login_token`` or the ``glt_<apiKey>`` cookie) for getAccountInfo,
 setAccountInfo, getJWT and logout, registration (initRegistration, register,
 finalizeRegistration) with the 206001/206002 pending states, and two-factor

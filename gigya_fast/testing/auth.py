@@ -1,4 +1,4 @@
-"""Request authentication, as CDC does it (protocol.md sections 2-3).
+"""Request authentication, as CDC does it (docs/protocol.md sections 2-3).
 
 Modes, tried in this order: ``Authorization: Bearer`` (JWT signed by a
 registered public key, or an OAuth2 access token), ``oauth_token`` param,

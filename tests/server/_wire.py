@@ -1,5 +1,5 @@
 """Test-side client helpers: an independent stdlib implementation of the
-original SDK's signing algorithm (protocol.md section 2) and small senders."""
+original SDK's signing algorithm (docs/protocol.md section 2) and small senders."""
 
 from __future__ import annotations
 

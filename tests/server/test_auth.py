@@ -19,7 +19,7 @@ def _uid(cdc: LocalCDC) -> str:
     return str(cdc.accounts[0]["UID"])
 
 
-# -- the independent reference signer agrees with protocol.md and the kernels ------------------
+# -- the independent reference signer agrees with docs/protocol.md and the kernels ------------------
 
 JAVA_PARAMS = {
     "oauth_consumer_key": "test-consumer-secret",

@@ -11,6 +11,7 @@ import gigya_fast
 from gigya_fast._gssdk import pools
 from gigya_fast.GSSDK import GSRequest, GSResponse, SigUtils
 from gigya_fast.testing import LocalCDC
+from gigya_fast.testing.records import signature_fingerprint
 
 SERVER_ANSWER = '{"callId":"c1","errorCode":0,"statusCode":200,"UID":"u1"}'
 
@@ -130,7 +131,7 @@ def test_calc_signature_forged_is_refused_by_the_server(cdc: LocalCDC) -> None:
     with mock.patch.object(SigUtils, "calcSignature", return_value="Zm9yZ2Vk"):
         response = request_to(cdc, {"UID": "x"}).send()
     assert response.getErrorCode() == 403003
-    assert cdc.requests[-1].params["sig"] == "Zm9yZ2Vk"
+    assert cdc.requests[-1].params["sig"] == signature_fingerprint("Zm9yZ2Vk")
 
 
 def test_nothing_replaced_goes_through_the_pooled_client(cdc: LocalCDC) -> None:

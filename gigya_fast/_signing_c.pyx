@@ -68,6 +68,7 @@ cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     const char *PyUnicode_AsUTF8AndSize(object o, Py_ssize_t *size)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    object PyUnicode_FromObject(object o)
     object PyUnicode_DecodeUTF8(const char *s, Py_ssize_t size, const char *errors)
     PyObject *PyDict_GetItem(object d, object k)
     int PyDict_Next(object d, Py_ssize_t *pos, PyObject **key, PyObject **value)
@@ -78,6 +79,7 @@ cdef extern from "Python.h":
                                 int *ptype) except NULL
     int Py_DTSF_ADD_DOT_0
     void PyMem_Free(void *p)
+    void *PyMem_Malloc(size_t n)
     char *PyBytes_AS_STRING(object o)
     Py_ssize_t PyBytes_GET_SIZE(object o)
     char *PyByteArray_AS_STRING(object o)

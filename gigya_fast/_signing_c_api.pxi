@@ -26,6 +26,9 @@ cdef Signer _signer_lookup(object secret):
     global _last_signer
     cdef PyObject *cached
     cdef Signer signer
+    if PyUnicode_Check(secret) and not PyUnicode_CheckExact(secret):
+        # looked up by its real characters: a subclass's __hash__/__eq__ never pick a key
+        secret = PyUnicode_FromObject(secret)
     if PyUnicode_CheckExact(secret):
         cached = PyDict_GetItem(_signers, secret)
         if cached != NULL:
@@ -82,14 +85,13 @@ def _expiry(timeout_seconds, now):
         raise TypeError(
             "timeout_seconds must be int, not %s" % _type_name(timeout_seconds)
         )
-    _check_window_args(None, now)
+    now = _window_number("now", now)
     current = _time.time() if now is None else now
-    return int(current) + timeout_seconds
+    return int(current) + _int_int(timeout_seconds)
 
 
 def _login_token(glt_cookie):
-    _require_str("glt_cookie", glt_cookie)
-    return glt_cookie.split("|", 1)[0]
+    return _str_arg("glt_cookie", glt_cookie).split("|", 1)[0]
 
 
 def get_dynamic_session_signature(glt_cookie, timeout_seconds, secret, *, now=None):
@@ -107,7 +109,7 @@ def get_dynamic_session_signature_user_signed(glt_cookie, timeout_seconds, user_
     ``<exp>_<userKey>_<sig>``."""
     token = _login_token(glt_cookie)
     expiry = _expiry(timeout_seconds, now)
-    _require_str("user_key", user_key)
+    user_key = _str_arg("user_key", user_key)
     signer = _signer_for(secret)
     sig = _sign_text(signer, "%s_%d_%s" % (token, expiry, user_key))
     return "%d_%s_%s" % (expiry, user_key, sig)

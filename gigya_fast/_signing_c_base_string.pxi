@@ -125,16 +125,15 @@ def normalize_url(url):
 
     Query string and fragment are not part of the signed URL.
     """
-    _require_str("url", url)
-    return _py_normalize_url(url)
+    return _py_normalize_url(_str_arg("url", url))
 
 
 def build_base_string(http_method, url, params):
     """The OAuth1-style base string CDC signs: ``METHOD&enc(url)&enc(query string)``."""
     cdef QB qb
     cdef bytes encurl
-    _require_str("http_method", http_method)
-    _require_str("url", url)
+    http_method = _str_arg("http_method", http_method)
+    url = _str_arg("url", url)
     if _fast_request(http_method, url, params):
         _qb_init(&qb)
         try:

@@ -5,8 +5,9 @@
 # ---- batches -------------------------------------------------------------------------
 
 
-cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
-    cdef object out = PyList_New(n)
+cdef void _fill_bools(object out, const uint8_t *results, Py_ssize_t stride,
+                      Py_ssize_t n) noexcept:
+    """Set out[0..n) (a fresh list of n empty slots) to True/False from results."""
     cdef Py_ssize_t i
     for i in range(n):
         if results[i * stride]:
@@ -15,14 +16,17 @@ cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
         else:
             Py_INCREF(False)
             PyList_SET_ITEM(out, i, False)
+
+
+cdef object _bool_list(const uint8_t *results, Py_ssize_t stride, Py_ssize_t n):
+    cdef object out = PyList_New(n)
+    _fill_bools(out, results, stride, n)
     return out
 
 
 # One spare block for the batch items, kept between calls so a hot loop of big batches
-# does
-# not fault fresh pages in every time. Taken and given back while holding the GIL (so
-# two
-# threads never share one); capped at _SCRATCH_MAX bytes.
+# does not fault fresh pages in every time. Taken and given back while holding the GIL
+# (so two threads never share one); capped at _SCRATCH_MAX bytes.
 cdef enum:
     _SCRATCH_MAX = 16 * 1024 * 1024
     _PUBLISH_EVERY = 1024   # items converted between hand-overs to the helper threads
@@ -58,44 +62,183 @@ cdef inline bint _in_place(object seq) noexcept:
     return PyList_CheckExact(seq) or PyTuple_CheckExact(seq)
 
 
+cdef struct UidSeqs:
+    # The items of uids, timestamps and signatures as the batch reads them: borrowed from
+    # exact lists/tuples (the caller's, read while no Python code can run, or the kernel's
+    # private copies), or from owned, a snapshot holding a reference to each (3 * n).
+    PyObject **uids
+    PyObject **stamps
+    PyObject **sigs
+    PyObject **owned
+    Py_ssize_t n
+
+
+cdef inline void _seqs_borrow(UidSeqs *s, object uids, object timestamps,
+                              object signatures, Py_ssize_t n) noexcept:
+    s.uids = PySequence_Fast_ITEMS(uids)
+    s.stamps = PySequence_Fast_ITEMS(timestamps)
+    s.sigs = PySequence_Fast_ITEMS(signatures)
+    s.owned = NULL
+    s.n = n
+
+
+cdef int _seqs_own(UidSeqs *s) except -1:
+    """Take a reference to every item the batch reads, before any Python code may run.
+
+    Allocates nothing the garbage collector tracks (so no collection, and no finalizer,
+    can run here), and from now on the batch reads only what it holds."""
+    cdef Py_ssize_t i, n = s.n
+    cdef PyObject **own
+    if s.owned != NULL:
+        return 0
+    own = <PyObject **>PyMem_Malloc(<size_t>(3 * n) * sizeof(PyObject *) + 1)
+    if own == NULL:
+        raise MemoryError()
+    memcpy(own, s.uids, <size_t>n * sizeof(PyObject *))
+    memcpy(own + n, s.stamps, <size_t>n * sizeof(PyObject *))
+    memcpy(own + 2 * n, s.sigs, <size_t>n * sizeof(PyObject *))
+    for i in range(3 * n):
+        Py_XINCREF(own[i])
+    s.owned = own
+    s.uids = own
+    s.stamps = own + n
+    s.sigs = own + 2 * n
+    return 0
+
+
+cdef void _seqs_release(UidSeqs *s) noexcept:
+    cdef Py_ssize_t i
+    cdef PyObject **own = s.owned
+    if own == NULL:
+        return
+    s.owned = NULL
+    for i in range(3 * s.n):
+        Py_XDECREF(own[i])
+    PyMem_Free(own)
+
+
+cdef Py_ssize_t _fill_pass(UidSeqs *s, gf_uid_item *items, gf_arena *arena, int mode,
+                           const gf_window *w, gf_stream *stream,
+                           bint borrowed) except -2:
+    """One pass over the batch in *mode* (GF_FILL_TYPES, _ALL or _WINDOW): the spec's type
+    checks in input order and, unless TYPES, the window and the messages. The C loop
+    converts the common items and stops at any other, handled here with the spec's rules.
+
+    *borrowed*: the sequences are the caller's, read in place; the first item that needs
+    Python-level rules makes the batch take its own references first (_seqs_own).
+    Returns the index of the first in-window item whose message cannot be encoded (a lone
+    surrogate: the spec raises its UnicodeEncodeError only after every type check
+    passed), or -1."""
+    cdef Py_ssize_t n = s.n, i = 0, stop, first_bad = -1, size = 0
+    cdef int m
+    cdef int64_t ts
+    cdef const char *data
+    cdef char tsbuf[24]
+    cdef object uid, timestamp, text
+    while True:
+        m = GF_FILL_TYPES if first_bad >= 0 else mode
+        stop = n if stream == NULL else min(n, i + _PUBLISH_EVERY)
+        i = gf_fill_uid_items(s.uids, s.stamps, s.sigs, items, arena, i, stop, m, w)
+        if i >= stop:
+            if stream != NULL:
+                gf_stream_publish(stream, <size_t>i)
+            if i >= n:
+                return first_bad
+            continue
+        if borrowed:
+            _seqs_own(s)
+        items[i].check = 0
+        items[i].result = 0
+        uid = <object>s.uids[i]
+        if not PyUnicode_Check(uid):
+            _raise_not_str("uid", uid)
+        timestamp = <object>s.stamps[i]
+        text = _timestamp_text(timestamp, tsbuf, &data, &size)
+        i += 1
+        if m != GF_FILL_TYPES:
+            if m == GF_FILL_WINDOW and (
+                data == NULL or not gf_parse_ts(data, <size_t>size, &ts)
+                or not gf_in_window(w, ts)
+            ):
+                pass
+            elif not _put_uid_item(&items[i - 1], arena, data, size, text, uid,
+                                   <object>s.sigs[i - 1]):
+                first_bad = i - 1
+        if stream != NULL:
+            gf_stream_publish(stream, <size_t>i)
+
+
+cdef Py_ssize_t _window_pass_py(UidSeqs *s, gf_uid_item *items, gf_arena *arena,
+                                object expiration, object current) except -2:
+    """The window with Python arithmetic (number subclasses, huge integers), after every
+    type check, in the spec's order; the sequences are the batch's private copies."""
+    cdef Py_ssize_t i, size = 0
+    cdef int64_t ts
+    cdef const char *data
+    cdef char tsbuf[24]
+    cdef object text
+    for i in range(s.n):
+        text = _timestamp_text(<object>s.stamps[i], tsbuf, &data, &size)
+        if data == NULL or not gf_parse_ts(data, <size_t>size, &ts):
+            continue
+        if not _in_window_py(ts, expiration, current):
+            continue
+        if not _put_uid_item(&items[i], arena, data, size, text, <object>s.uids[i],
+                             <object>s.sigs[i]):
+            return i
+    return -1
+
+
+cdef int _raise_unencodable(UidSeqs *s, Py_ssize_t i) except -1:
+    """Re-run the spec's message construction for item i to raise its
+    UnicodeEncodeError."""
+    cdef object timestamp = <object>s.stamps[i]
+    cdef object text
+    if PyLong_Check(timestamp):
+        text = _int_repr(timestamp)
+    else:
+        text = str.__str__(timestamp)
+    (text + "_" + str.__str__(<object>s.uids[i])).encode("utf-8")
+    raise AssertionError("encoding unexpectedly succeeded")  # pragma: no cover
+
+
 cdef object _validate_users(Signer signer, object uids, object timestamps,
                             object signatures,
                             object expiration, object now, Py_ssize_t threads):
     """The spec's validate_users after its argument checks.
 
-    Exact lists and tuples are read in place (the spec's list() copies are taken only
-    for other iterables, or as soon as an item needs Python-level rules); every message
-    is copied into a private arena, so the GIL-free part touches no Python object."""
-    cdef Py_ssize_t n, i, size = 0
+    Exact lists and tuples are read in place, but only while no Python code can run: the
+    result list is allocated first (the one allocation that could set off a garbage
+    collection, and with it a finalizer that changes an argument), and the first item
+    that needs Python-level rules makes the batch take its own references. Anything that
+    needs Python code from the start (other iterables, number subclasses in the window, a
+    replaced time.time) takes the spec's list() copies first. Every message is copied into
+    a private arena, so the GIL-free part touches no Python object."""
+    cdef Py_ssize_t n
     cdef gf_uid_item *items
     cdef size_t items_cap = 0
     cdef gf_arena arena
     cdef gf_stream *stream = NULL
-    cdef Py_ssize_t stop
     cdef gf_window w
-    cdef bint fast = True, check_window = expiration is not None
-    cdef int mode
-    cdef PyObject **uid_objs
-    cdef PyObject **ts_objs
-    cdef PyObject **sig_objs
+    cdef UidSeqs seqs
+    cdef bint check_window = expiration is not None
+    cdef bint fast, in_place
     cdef Py_ssize_t first_bad = -1
-    cdef const char *data
-    cdef char tsbuf[24]
-    cdef int64_t ts
-    cdef object uid, timestamp, text, current = now
+    cdef object out = None, current
 
-    if check_window:
-        if now is None:
-            current = _patched_now()
-        fast = _window_setup(&w, expiration, current) == 1
-        if current is None and not fast:
-            current = _time.time()
-    # the spec's list() copies, in its order; in place only when no Python code will run
-    if not (fast and _in_place(uids)):
+    # A replaced time.time() is Python code: the spec calls it after the type checks.
+    fast = now is not None or not _clock_patched()
+    if fast and check_window:
+        fast = _window_setup(&w, expiration, now) == 1
+    in_place = (fast and _in_place(uids) and _in_place(timestamps)
+                and _in_place(signatures))
+    if in_place:
+        out = PyList_New(PySequence_Fast_GET_SIZE(uids))
+        in_place = PyList_GET_SIZE(out) == PySequence_Fast_GET_SIZE(uids)
+    if not in_place:
+        # the spec's copies, in its order (a finalizer or another thread may run here)
         uids = list(uids)
-    if not (fast and _in_place(timestamps)):
         timestamps = list(timestamps)
-    if not (fast and _in_place(signatures)):
         signatures = list(signatures)
     n = PySequence_Fast_GET_SIZE(uids)
     if not (n == PySequence_Fast_GET_SIZE(timestamps)
@@ -103,108 +246,53 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
         raise ValueError("uids, timestamps and signatures must have the same length")
     if n == 0:
         return []
+    if out is None or PyList_GET_SIZE(out) != n:
+        out = PyList_New(n)
 
     items = <gf_uid_item *>_take_items(<size_t>n * sizeof(gf_uid_item), &items_cap)
     if items == NULL:
         raise MemoryError()
     arena.head = NULL
-    if fast and threads > 1:
-        # helpers hash published items while this thread converts the next ones
-        stream = gf_uid_stream_start(&signer._key, items, <size_t>n, <size_t>threads)
+    _seqs_borrow(&seqs, uids, timestamps, signatures, n)
     try:
-        # One pass under the GIL: the spec's type checks in input order, the window and
-        # the
-        # messages. An encoding error (lone surrogate) is raised only after every type
-        # check
-        # passed, as the spec's lazy comprehension does. The C loop converts the common
-        # items
-        # and stops at any other, handled here with the spec's rules.
-        i = 0
-        while True:
-            uid_objs = PySequence_Fast_ITEMS(uids)
-            ts_objs = PySequence_Fast_ITEMS(timestamps)
-            sig_objs = PySequence_Fast_ITEMS(signatures)
-            if not fast or first_bad >= 0:
-                mode = GF_FILL_TYPES
-            elif check_window:
-                mode = GF_FILL_WINDOW
+        if fast:
+            if threads > 1:
+                # helpers hash published items while this thread converts the next ones
+                stream = gf_uid_stream_start(&signer._key, items, <size_t>n,
+                                             <size_t>threads)
+            first_bad = _fill_pass(&seqs, items, &arena,
+                                   GF_FILL_WINDOW if check_window else GF_FILL_ALL, &w,
+                                   stream, in_place)
+        else:
+            # private copies: the type checks first, then the clock (where the spec reads
+            # it), then the window in C when the numbers allow it, else in Python
+            _fill_pass(&seqs, items, &arena, GF_FILL_TYPES, &w, NULL, False)
+            current = _time.time() if now is None else now
+            if not check_window:
+                first_bad = _fill_pass(&seqs, items, &arena, GF_FILL_ALL, &w, NULL,
+                                       False)
+            elif _window_setup(&w, expiration, current):
+                first_bad = _fill_pass(&seqs, items, &arena, GF_FILL_WINDOW, &w, NULL,
+                                       False)
             else:
-                mode = GF_FILL_ALL
-            stop = n if stream == NULL else min(n, i + _PUBLISH_EVERY)
-            i = gf_fill_uid_items(uid_objs, ts_objs, sig_objs, items, &arena, i, stop,
-                                  mode, &w)
-            if i >= stop:
-                if stream != NULL:
-                    gf_stream_publish(stream, <size_t>i)
-                if i >= n:
-                    break
-                continue
-            # Python-level rules from here: hold our own copies, as the spec does
-            if not PyList_CheckExact(uids):
-                uids = list(uids)
-            if not PyList_CheckExact(timestamps):
-                timestamps = list(timestamps)
-            if not PyList_CheckExact(signatures):
-                signatures = list(signatures)
-            items[i].check = 0
-            items[i].result = 0
-            uid = <object>PyList_GET_ITEM(uids, i)
-            if not PyUnicode_Check(uid):
-                _raise_not_str("uid", uid)
-            timestamp = <object>PyList_GET_ITEM(timestamps, i)
-            text = _timestamp_text(timestamp, tsbuf, &data, &size)
-            i += 1
-            if mode == GF_FILL_TYPES:
-                continue
-            if check_window:
-                if (data == NULL or not gf_parse_ts(data, <size_t>size, &ts)
-                        or not gf_in_window(&w, ts)):
-                    continue
-            if not _put_uid_item(&items[i - 1], &arena, data, size, text, uid,
-                                 <object>PyList_GET_ITEM(signatures, i - 1)):
-                first_bad = i - 1
-            if stream != NULL:
-                gf_stream_publish(stream, <size_t>i)
-        if not fast:
-            # Python arithmetic for the window (subclasses, huge integers): a second
-            # pass,
-            # after every type check, exactly in the spec's order (our lists are copies
-            # here).
-            for i in range(n):
-                timestamp = <object>PyList_GET_ITEM(timestamps, i)
-                text = _timestamp_text(timestamp, tsbuf, &data, &size)
-                if data == NULL or not gf_parse_ts(data, <size_t>size, &ts):
-                    continue
-                if not _in_window_py(ts, expiration, current):
-                    continue
-                if not _put_uid_item(&items[i], &arena, data, size, text,
-                                     <object>PyList_GET_ITEM(uids, i),
-                                     <object>PyList_GET_ITEM(signatures, i)):
-                    first_bad = i
-                    break
+                first_bad = _window_pass_py(&seqs, items, &arena, expiration, current)
         if first_bad >= 0:
-            # re-run the spec's message construction to raise its UnicodeEncodeError
-            timestamp = <object>PySequence_Fast_ITEMS(timestamps)[first_bad]
-            if PyLong_Check(timestamp):
-                text = _int_repr(timestamp)
-            else:
-                text = str.__str__(timestamp)
-            uid = <object>PySequence_Fast_ITEMS(uids)[first_bad]
-            (text + "_" + uid).encode("utf-8")
-            raise AssertionError("encoding unexpectedly succeeded")  # pragma: no cover
+            _raise_unencodable(&seqs, first_bad)
         with nogil:
             if stream != NULL:
                 gf_stream_finish(stream)
                 stream = NULL
             else:
                 gf_batch_uid(&signer._key, items, <size_t>n, <size_t>threads)
-        return _bool_list(&items[0].result, sizeof(gf_uid_item), n)
+        _fill_bools(out, &items[0].result, sizeof(gf_uid_item), n)
+        return out
     finally:
         if stream != NULL:
             # an error: no helper may touch items after this returns
             gf_stream_abort(stream)
         _give_items(items, items_cap)
         gf_arena_free(&arena)
+        _seqs_release(&seqs)
 
 
 cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data,

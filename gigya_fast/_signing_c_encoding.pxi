@@ -17,6 +17,7 @@ cdef struct QEnt:
     Py_ssize_t klen
     Py_ssize_t vlen
     PyObject *key          # owned reference
+    PyObject *value        # owned reference to the caller's value until it is serialised
     PyObject *text         # owned reference to the str value, or NULL (v in num/heap)
     char *heap             # owned JSON text (gf_buf data), or NULL
     char num[32]
@@ -42,6 +43,7 @@ cdef void _qb_free(QB *qb) noexcept:
     cdef Py_ssize_t i
     for i in range(qb.n):
         Py_XDECREF(qb.ents[i].key)
+        Py_XDECREF(qb.ents[i].value)
         Py_XDECREF(qb.ents[i].text)
         if qb.ents[i].heap != NULL:
             free(qb.ents[i].heap)
@@ -94,21 +96,18 @@ cdef int _json_into(object value, gf_buf *buf) except -1:
 
 cdef int _qb_collect(QB *qb, object params) except -1:
     """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's
-    code
-    (key that is not an exact, encodable, valid str); errors of values are raised as the
-    spec raises them, in the same (iteration) order."""
-    cdef Py_ssize_t size = PyDict_Size(params), pos = 0, klen = 0, i, j
+    code (a key that is not an exact, encodable, valid str); errors of values are raised
+    as the spec raises them, in the same (iteration) order.
+
+    The dict is read first, whole (no Python code runs meanwhile), keeping a reference
+    to each key and value: serialising a value may run the caller's code (a dict
+    subclass's items(), say), which must not change what is signed."""
+    cdef Py_ssize_t size = PyDict_Size(params), pos = 0, klen = 0, i
     cdef PyObject *kp
     cdef PyObject *vp
     cdef const char *k
     cdef QEnt *ent
-    cdef QEnt *tmp
-    cdef int overflow = 0
-    cdef long long ivalue
-    cdef double dvalue
-    cdef char *repr_
-    cdef gf_buf jbuf
-    cdef object key, value, text
+    cdef object text
 
     if size > _QSTACK:
         qb.ents = <QEnt *>malloc(<size_t>size * sizeof(QEnt))
@@ -120,13 +119,11 @@ cdef int _qb_collect(QB *qb, object params) except -1:
             qb.order = qb.stack_order
             raise MemoryError()
     while PyDict_Next(params, &pos, &kp, &vp):
-        if qb.n >= size:
-            return 0  # the dict changed under us: let the spec's code decide
-        key = <object>kp
-        value = <object>vp
-        if not PyUnicode_CheckExact(key):
+        if qb.n >= size:  # pragma: no cover - nothing can change the dict here
             return 0
-        k = PyUnicode_AsUTF8AndSize(key, &klen)
+        if not PyUnicode_CheckExact(<object>kp):
+            return 0
+        k = PyUnicode_AsUTF8AndSize(<object>kp, &klen)
         if k == NULL:
             PyErr_Clear()
             return 0
@@ -134,75 +131,25 @@ cdef int _qb_collect(QB *qb, object params) except -1:
             return 0
         if klen == 3 and k[0] == 115 and k[1] == 105 and k[2] == 103:  # "sig"
             continue
-        if value is None:
+        if vp == <PyObject *>None:
             continue
         ent = &qb.ents[qb.n]
         ent.k = k
         ent.klen = klen
+        ent.key = kp
+        ent.value = vp
         ent.text = NULL
         ent.heap = NULL
         ent.v = NULL
         ent.vlen = 0
-        ent.key = kp
         Py_XINCREF(kp)
+        Py_XINCREF(vp)
         qb.n += 1
-        if not PyUnicode_IS_ASCII(key):
+        if not PyUnicode_IS_ASCII(<object>kp):
             qb.ascii = False
-        if PyUnicode_CheckExact(value):
-            ent.text = vp
-            Py_XINCREF(vp)
-        elif value is True:
-            ent.v = b"true"
-            ent.vlen = 4
-        elif value is False:
-            ent.v = b"false"
-            ent.vlen = 5
-        elif PyLong_CheckExact(value):
-            ivalue = PyLong_AsLongLongAndOverflow(value, &overflow)
-            if overflow:
-                text = _int_repr(value)
-                ent.text = <PyObject *>text
-                Py_XINCREF(ent.text)
-            else:
-                ent.vlen = _fmt_int64(ivalue, ent.num)
-                ent.v = ent.num
-        elif PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
-            dvalue = PyFloat_AS_DOUBLE(value)
-            repr_ = PyOS_double_to_string(dvalue, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
-            j = 0
-            while repr_[j] != 0 and j < 31:
-                ent.num[j] = repr_[j]
-                j += 1
-            PyMem_Free(repr_)
-            ent.v = ent.num
-            ent.vlen = j
-        elif _json_container(value) and _json_into(value, &jbuf):
-            ent.heap = jbuf.data
-            ent.v = jbuf.data
-            ent.vlen = <Py_ssize_t>jbuf.len
-            jbuf.data = NULL
-        else:
-            text = _py_serialize_value(value)
-            if text is None:  # pragma: no cover - serialize_value: None only for None
-                qb.n -= 1
-                Py_XDECREF(kp)
-                ent.key = NULL
-                continue
-            ent.text = <PyObject *>text
-            Py_XINCREF(ent.text)
-    # sort by key code point (UTF-8 byte order is code point order); keys are unique
     for i in range(qb.n):
-        qb.order[i] = &qb.ents[i]
-    if qb.n > 24:
-        qsort(qb.order, <size_t>qb.n, sizeof(QEnt *), _cmp_ent)
-    else:
-        for i in range(1, qb.n):
-            tmp = qb.order[i]
-            j = i - 1
-            while j >= 0 and _cmp_ent(&qb.order[j], &tmp) > 0:
-                qb.order[j + 1] = qb.order[j]
-                j -= 1
-            qb.order[j + 1] = tmp
+        _qent_serialize(&qb.ents[i])
+    _qb_sort(qb)
     # the UTF-8 of str values, in sorted order (the spec quotes them in that order)
     for i in range(qb.n):
         ent = qb.order[i]
@@ -216,6 +163,79 @@ cdef int _qb_collect(QB *qb, object params) except -1:
                 if ent.v == NULL:
                     raise_pending()
     return 1
+
+
+cdef int _qent_serialize(QEnt *ent) except -1:
+    """The wire form of ent's value (the spec's serialize_value): into num, a JSON heap
+    buffer or an owned str; the value's reference is dropped."""
+    cdef object value = <object>ent.value
+    cdef int overflow = 0
+    cdef long long ivalue
+    cdef Py_ssize_t j
+    cdef char *repr_
+    cdef gf_buf jbuf
+    cdef object text
+    Py_XDECREF(ent.value)
+    ent.value = NULL
+    if PyUnicode_CheckExact(value):
+        ent.text = <PyObject *>value
+        Py_XINCREF(ent.text)
+    elif value is True:
+        ent.v = b"true"
+        ent.vlen = 4
+    elif value is False:
+        ent.v = b"false"
+        ent.vlen = 5
+    elif PyLong_CheckExact(value):
+        ivalue = PyLong_AsLongLongAndOverflow(value, &overflow)
+        if overflow:
+            text = _int_repr(value)
+            ent.text = <PyObject *>text
+            Py_XINCREF(ent.text)
+        else:
+            ent.vlen = _fmt_int64(ivalue, ent.num)
+            ent.v = ent.num
+    elif PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
+        repr_ = PyOS_double_to_string(PyFloat_AS_DOUBLE(value), b'r', 0,
+                                      Py_DTSF_ADD_DOT_0, NULL)
+        j = 0
+        while repr_[j] != 0 and j < 31:
+            ent.num[j] = repr_[j]
+            j += 1
+        PyMem_Free(repr_)
+        ent.v = ent.num
+        ent.vlen = j
+    elif _json_container(value) and _json_into(value, &jbuf):
+        ent.heap = jbuf.data
+        ent.v = jbuf.data
+        ent.vlen = <Py_ssize_t>jbuf.len
+        jbuf.data = NULL
+    else:
+        text = _py_serialize_value(value)
+        if text is None:  # pragma: no cover - only None serialises to None, left out above
+            raise AssertionError("serialize_value gave None for a value")
+        ent.text = <PyObject *>text
+        Py_XINCREF(ent.text)
+    return 0
+
+
+cdef void _qb_sort(QB *qb) noexcept:
+    """qb.order: the entries by key code point (UTF-8 byte order is code point order);
+    keys are unique."""
+    cdef Py_ssize_t i, j
+    cdef QEnt *tmp
+    for i in range(qb.n):
+        qb.order[i] = &qb.ents[i]
+    if qb.n > 24:
+        qsort(qb.order, <size_t>qb.n, sizeof(QEnt *), _cmp_ent)
+    else:
+        for i in range(1, qb.n):
+            tmp = qb.order[i]
+            j = i - 1
+            while j >= 0 and _cmp_ent(&qb.order[j], &tmp) > 0:
+                qb.order[j + 1] = qb.order[j]
+                j -= 1
+            qb.order[j + 1] = tmp
 
 
 cdef Py_ssize_t _qb_query_cap(QB *qb) noexcept:

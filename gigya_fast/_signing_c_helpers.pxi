@@ -48,19 +48,63 @@ cdef inline bint _sig_candidate(object signature, const char **data,
     return True
 
 
-cdef inline int _check_window_args(object expiration, object now) except -1:
-    if expiration is not None and (
-        PyBool_Check(expiration)
-        or not (PyLong_Check(expiration) or PyFloat_Check(expiration))
-    ):
-        raise TypeError(
-            "expiration must be int, float or None, not %s" % _type_name(expiration)
-        )
-    if now is not None and (
-        PyBool_Check(now) or not (PyLong_Check(now) or PyFloat_Check(now))
-    ):
-        raise TypeError("now must be int, float or None, not %s" % _type_name(now))
-    return 0
+cdef inline object _exact_str(object value):
+    """A str as an exact str with its real characters (a subclass's methods never run)."""
+    if PyUnicode_CheckExact(value):
+        return value
+    return PyUnicode_FromObject(value)
+
+
+cdef inline object _str_arg(str name, object value):
+    """The spec's _require_str: *value* as an exact str, TypeError when it is no str."""
+    if PyUnicode_CheckExact(value):
+        return value
+    if not PyUnicode_Check(value):
+        _raise_not_str(name, value)
+    return PyUnicode_FromObject(value)
+
+
+cdef object _int_int = int.__int__
+
+
+cdef object _window_number_slow(str name, object value):
+    cdef double d
+    if PyBool_Check(value) or not (PyLong_Check(value) or PyFloat_Check(value)):
+        raise TypeError("%s must be int, float or None, not %s" % (name, _type_name(value)))
+    if PyLong_Check(value):
+        return _int_int(value) if not PyLong_CheckExact(value) else value
+    d = PyFloat_AS_DOUBLE(value)
+    if not isfinite(d):
+        raise ValueError("%s must be a finite number, not %r" % (name, d))
+    return d
+
+
+cdef inline object _window_number(str name, object value):
+    """The spec's _window_number: None, or an exact int/float with the argument's real
+    value; TypeError for other types, ValueError for NaN and infinities."""
+    if value is None or PyLong_CheckExact(value):
+        return value
+    if PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
+        return value
+    return _window_number_slow(name, value)
+
+
+cdef inline object _window_expiration(object expiration):
+    """The checked expiration (see _window_number); ValueError when negative."""
+    cdef int overflow = 0
+    cdef long long value
+    cdef bint negative
+    expiration = _window_number("expiration", expiration)
+    if expiration is None:
+        return None
+    if PyFloat_CheckExact(expiration):
+        negative = PyFloat_AS_DOUBLE(expiration) < 0
+    else:
+        value = PyLong_AsLongLongAndOverflow(expiration, &overflow)
+        negative = overflow < 0 or (overflow == 0 and value < 0)
+    if negative:
+        raise ValueError("expiration must not be negative, not %r" % (expiration,))
+    return expiration
 
 
 cdef Py_ssize_t _threads_arg(object threads) except -1:
@@ -117,6 +161,12 @@ cdef object _time_dict = _time.__dict__
 cdef object _time_time = _time.time
 
 
+cdef inline bint _clock_patched() noexcept:
+    """True when something replaced (or removed) time.time."""
+    cdef PyObject *fn = PyDict_GetItem(_time_dict, "time")
+    return fn != <PyObject *>_time_time
+
+
 cdef object _patched_now():
     """time.time() when something replaced it (freezegun, a test's monkeypatch), as the
     spec would call it; None when it is the real one (the C clock reads the same)."""
@@ -136,8 +186,9 @@ cdef int _in_window_py(int64_t ts, object expiration, object current) except -1:
 
 cdef int _in_window(const char *text, Py_ssize_t size, object expiration, object now,
                     long long known=-1) except -1:
-    """The spec's _timestamp_in_window; known >= 0 is the value of text when the caller
-    formatted it from an int (no need to parse it back)."""
+    """The spec's _timestamp_in_window, for checked window arguments; known >= 0 is the
+    value of text when the caller formatted it from an int (no need to parse it
+    back)."""
     cdef gf_window w
     cdef int64_t ts
     if expiration is None:

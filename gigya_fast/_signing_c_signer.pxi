@@ -109,8 +109,8 @@ HMAC-SHA1 signer/validator for one base64 secret.
         """Return ``(query_string, sig)`` for a request.
 
         The body is ``query_string + "&sig=" + enc(sig)``."""
-        _require_str("http_method", http_method)
-        _require_str("url", url)
+        http_method = _str_arg("http_method", http_method)
+        url = _str_arg("url", url)
         self._check_ready()
         return _sign_request(self, http_method, url, params)
 
@@ -133,7 +133,8 @@ HMAC-SHA1 signer/validator for one base64 secret.
 
         The HMACs run without the GIL, split over *threads* native threads."""
         cdef Py_ssize_t nthreads = _threads_arg(threads)
-        _check_window_args(expiration, now)
+        expiration = _window_expiration(expiration)
+        now = _window_number("now", now)
         self._check_ready()
         return _validate_users(self, uids, timestamps, signatures, expiration, now,
                                nthreads)
@@ -192,7 +193,7 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     cdef long long ivalue = -1
     cdef object text = None
 
-    _require_str("uid", uid)
+    uid = _str_arg("uid", uid)
     if PyLong_CheckExact(timestamp):
         ivalue = PyLong_AsLongLongAndOverflow(timestamp, &overflow)
         if overflow:
@@ -203,8 +204,9 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     else:
         text = _timestamp_text(timestamp, tsbuf, &ts, &ts_len)
     if friend:
-        _require_str("friend_uid", friend_uid)
-    _check_window_args(expiration, now)
+        friend_uid = _str_arg("friend_uid", friend_uid)
+    expiration = _window_expiration(expiration)
+    now = _window_number("now", now)
     if not _in_window(ts, ts_len, expiration, now, ivalue if text is None else -1):
         return False
 

@@ -149,6 +149,7 @@ def verify_webhook_batch(Signer signer, object items, Py_ssize_t max_body,
     cdef Notification note
     signer._check_ready()
     batch_py = _webhook_modules()[1]
+    width, low, high = batch_py.tail_window(window)
     # a private copy: header lookups may run Python code (str subclass keys), which must
     # not be able to change the list under us; it also keeps every body alive below
     snapshot = list(items)
@@ -163,7 +164,6 @@ def verify_webhook_batch(Signer signer, object items, Py_ssize_t max_body,
     try:
         if hooks == NULL or objs == NULL:
             raise MemoryError()
-        width, low, high = batch_py.tail_window(window)
         w.width = width
         memcpy(w.low, <const char *>low, <size_t>len(low))
         memcpy(w.high, <const char *>high, <size_t>len(high))

@@ -549,12 +549,10 @@ def test_window_arithmetic_matches_the_spec(
     sig = pure_kernels.Signer(SECRET).sign(text + "_uid")
     for s in (sig, "bad"):
         _same(c_kernels, pure_kernels, "validate_user_signature", "uid", timestamp, SECRET, s, expiration, now=now)
-    got = c_kernels.Signer(SECRET).validate_users(
-        ["uid"] * 3, [timestamp] * 3, [sig, None, "x"], expiration=expiration, now=now
-    )
-    want = pure_kernels.Signer(SECRET).validate_users(
-        ["uid"] * 3, [timestamp] * 3, [sig, None, "x"], expiration=expiration, now=now
-    )
+    batch = (["uid"] * 3, [timestamp] * 3, [sig, None, "x"])
+    window = {"expiration": expiration, "now": now}
+    got = _outcome(c_kernels.Signer(SECRET).validate_users, *batch, **window)
+    want = _outcome(pure_kernels.Signer(SECRET).validate_users, *batch, **window)
     assert got == want
 
 
@@ -566,8 +564,9 @@ def test_window_with_number_subclasses_and_huge_ints(
     sig = pure_kernels.Signer(SECRET).sign("1700000100_uid")
     for ts in (1_700_000_100, "1700000100", IntSub(1_700_000_100), StrSub("1700000100"), 10**20):
         _same(c_kernels, pure_kernels, "validate_user_signature", "uid", ts, SECRET, sig, expiration, now=now)
-        got = c_kernels.Signer(SECRET).validate_users(["uid"], [ts], [sig], expiration=expiration, now=now)
-        want = pure_kernels.Signer(SECRET).validate_users(["uid"], [ts], [sig], expiration=expiration, now=now)
+        window = {"expiration": expiration, "now": now}
+        got = _outcome(c_kernels.Signer(SECRET).validate_users, ["uid"], [ts], [sig], **window)
+        want = _outcome(pure_kernels.Signer(SECRET).validate_users, ["uid"], [ts], [sig], **window)
         assert got == want
 
 

@@ -179,7 +179,10 @@ class Signer:
         now: Optional[Number] = None,
         threads: int = 1,
     ) -> List[bool]:
-        """Validate many UIDSignatures at once; results in input order."""
+        """Validate many UIDSignatures at once; results in input order.
+
+        The compiled kernels run the HMACs without the GIL on *threads* native threads.
+        """
         _check_threads(threads)
         expiration, now = _check_window_args(expiration, now)
         # the batch reads its own copies: a finalizer or another thread may change the caller's
@@ -204,7 +207,10 @@ class Signer:
         *,
         threads: int = 1,
     ) -> List[bool]:
-        """Check base64 HMAC-SHA1 *signatures* over raw *messages* (webhook bodies)."""
+        """Check base64 HMAC-SHA1 *signatures* over raw *messages* (webhook bodies).
+
+        The compiled kernels run the HMACs without the GIL on *threads* native threads.
+        """
         _check_threads(threads)
         messages, signatures = list(messages), list(signatures)
         if len(messages) != len(signatures):

@@ -68,22 +68,24 @@ with atheris.instrument_imports(include=["gigya_fast._signing_py", "gigya_fast.w
 
 Kernels = Any  # the two kernel modules (same names, no common static type)
 COMPILED: Kernels = None  # the compiled kernels, loaded by main()
+COMPILED_WEBHOOK_BATCH: Any = None  # the compiled webhook batch kernel, loaded by main()
 
 
 def load_compiled(self_check: bool) -> None:
     """Import the compiled kernels (or, with *self_check*, a second copy of the pure ones)."""
-    global COMPILED
+    global COMPILED, COMPILED_WEBHOOK_BATCH
     if self_check:
         spec = importlib.util.find_spec("gigya_fast._signing_py")
         assert spec is not None and spec.loader is not None
         COMPILED = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(COMPILED)
+        COMPILED_WEBHOOK_BATCH = PURE_WEBHOOK_BATCH.verify_webhook_batch
         return
     try:
-        _signing_c = importlib.import_module("gigya_fast._signing_c")
+        COMPILED = importlib.import_module("gigya_fast._signing_c")
+        COMPILED_WEBHOOK_BATCH = importlib.import_module("gigya_fast.webhooks._batch_c").verify_webhook_batch
     except ImportError as exc:  # pragma: no cover - depends on the build
         sys.exit(f"the compiled kernels are not importable ({exc}); build them first: pip install -e .")
-    COMPILED = _signing_c
 
 
 SECRETS = [
@@ -576,7 +578,7 @@ def target_webhooks(data: bytes) -> None:
     show = lambda: repr((secret, items[:10], len(items), window, max_body, threads))  # noqa: E731
 
     def run(k: Kernels) -> Any:
-        batch = PURE_WEBHOOK_BATCH.verify_webhook_batch if k is PURE_KERNELS else k.verify_webhook_batch
+        batch = PURE_WEBHOOK_BATCH.verify_webhook_batch if k is PURE_KERNELS else COMPILED_WEBHOOK_BATCH
         return _webhook_outcome(batch(k.Signer(secret), items, max_body, window, threads, ctx, _finish))
 
     RECORDER.check("webhooks", "verify_webhook_batch", run, show)

@@ -38,12 +38,9 @@ def _mac(message: bytes) -> str:
 
 def load(name: str) -> SimpleNamespace:
     """The kernels of one implementation: the signing module and the webhook batch kernel."""
-    if name == "python":
-        kernels = importlib.import_module("gigya_fast._signing_py")
-        batch = importlib.import_module("gigya_fast.webhooks._batch_py")
-    else:
-        kernels = importlib.import_module("gigya_fast._signing_c")
-        batch = kernels
+    suffix = "py" if name == "python" else "c"
+    kernels = importlib.import_module(f"gigya_fast._signing_{suffix}")
+    batch = importlib.import_module(f"gigya_fast.webhooks._batch_{suffix}")
     return SimpleNamespace(kernels=kernels, verify_webhook_batch=batch.verify_webhook_batch)
 
 

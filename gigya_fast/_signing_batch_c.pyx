@@ -1,8 +1,85 @@
-# Part of gigya_fast._signing_c, included by _signing_c.pyx (one extension module):
-# the batch paths (Signer.validate_users, Signer.verify_hmacs).
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The batch kernels of the compiled Signer: ``validate_users`` (UIDSignatures) and
+``verify_hmacs`` (webhook bodies), the twins of those methods of
+``gigya_fast._signing_py.Signer``. The HMACs run without the GIL, on native threads.
 
+Each batch owns what it reads before it works on it: the caller's exact lists and tuples
+are read in place only while no Python code can run, every message is copied into a
+private arena, and the GIL-free part touches no Python object.
+"""
 
-# ---- batches -------------------------------------------------------------------------
+from libc.stdint cimport int64_t, uint8_t
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy
+
+from gigya_fast._checks_c cimport (
+    SIG_LEN,
+    clock_patched,
+    in_window_py,
+    int_text,
+    raise_not_str,
+    sig_candidate,
+    time_now,
+    timestamp_text,
+    type_name,
+    utf8_or_null,
+    window_setup,
+)
+from gigya_fast._core.capi cimport (
+    Py_INCREF,
+    Py_XDECREF,
+    Py_XINCREF,
+    PyByteArray_AS_STRING,
+    PyByteArray_Check,
+    PyByteArray_GET_SIZE,
+    PyBytes_AS_STRING,
+    PyBytes_Check,
+    PyBytes_FromStringAndSize,
+    PyBytes_GET_SIZE,
+    PyList_CheckExact,
+    PyList_GET_ITEM,
+    PyList_GET_SIZE,
+    PyList_New,
+    PyList_SET_ITEM,
+    PyLong_Check,
+    PyMem_Free,
+    PyMem_Malloc,
+    PyObject,
+    PySequence_Fast_GET_SIZE,
+    PySequence_Fast_ITEMS,
+    PyTuple_CheckExact,
+    PyUnicode_Check,
+    PyUnicode_FromObject,
+)
+from gigya_fast._core.core cimport (
+    gf_batch_hooks,
+    gf_batch_uid,
+    gf_hmac_key,
+    gf_hmac_rebind,
+    gf_hmac_wipe,
+    gf_hook_item,
+    gf_in_window,
+    gf_parse_ts,
+    gf_stream,
+    gf_stream_abort,
+    gf_stream_finish,
+    gf_stream_publish,
+    gf_tail_window,
+    gf_uid_item,
+    gf_uid_stream_start,
+    gf_window,
+)
+from gigya_fast._core.glue cimport (
+    GF_FILL_ALL,
+    GF_FILL_TYPES,
+    GF_FILL_WINDOW,
+    gf_arena,
+    gf_arena_free,
+    gf_fill_uid_items,
+    gf_uid_item_put,
+)
+
+__all__ = []
 
 
 cdef void _fill_bools(object out, const uint8_t *results, Py_ssize_t stride,
@@ -151,9 +228,9 @@ cdef Py_ssize_t _fill_pass(UidSeqs *s, gf_uid_item *items, gf_arena *arena, int 
         items[i].result = 0
         uid = <object>s.uids[i]
         if not PyUnicode_Check(uid):
-            _raise_not_str("uid", uid)
+            raise_not_str("uid", uid)
         timestamp = <object>s.stamps[i]
-        text = _timestamp_text(timestamp, tsbuf, &data, &size)
+        text = timestamp_text(timestamp, tsbuf, &data, &size)
         i += 1
         if m != GF_FILL_TYPES:
             if m == GF_FILL_WINDOW and (
@@ -178,10 +255,10 @@ cdef Py_ssize_t _window_pass_py(UidSeqs *s, gf_uid_item *items, gf_arena *arena,
     cdef char tsbuf[24]
     cdef object text
     for i in range(s.n):
-        text = _timestamp_text(<object>s.stamps[i], tsbuf, &data, &size)
+        text = timestamp_text(<object>s.stamps[i], tsbuf, &data, &size)
         if data == NULL or not gf_parse_ts(data, <size_t>size, &ts):
             continue
-        if not _in_window_py(ts, expiration, current):
+        if not in_window_py(ts, expiration, current):
             continue
         if not _put_uid_item(&items[i], arena, data, size, text, <object>s.uids[i],
                              <object>s.sigs[i]):
@@ -195,16 +272,15 @@ cdef int _raise_unencodable(UidSeqs *s, Py_ssize_t i) except -1:
     cdef object timestamp = <object>s.stamps[i]
     cdef object text
     if PyLong_Check(timestamp):
-        text = _int_repr(timestamp)
+        text = int_text(timestamp)
     else:
-        text = str.__str__(timestamp)
-    (text + "_" + str.__str__(<object>s.uids[i])).encode("utf-8")
+        text = PyUnicode_FromObject(timestamp)
+    (text + "_" + PyUnicode_FromObject(<object>s.uids[i])).encode("utf-8")
     raise AssertionError("encoding unexpectedly succeeded")  # pragma: no cover
 
 
-cdef object _validate_users(Signer signer, object uids, object timestamps,
-                            object signatures,
-                            object expiration, object now, Py_ssize_t threads):
+cdef object validate_users(const gf_hmac_key *signer_key, object uids, object timestamps,
+                           object signatures, object expiration, object now, Py_ssize_t threads):
     """The spec's validate_users after its argument checks.
 
     Exact lists and tuples are read in place, but only while no Python code can run: the
@@ -225,11 +301,12 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
     cdef bint fast, in_place
     cdef Py_ssize_t first_bad = -1
     cdef object out = None, current
+    cdef gf_hmac_key key
 
     # A replaced time.time() is Python code: the spec calls it after the type checks.
-    fast = now is not None or not _clock_patched()
+    fast = now is not None or not clock_patched()
     if fast and check_window:
-        fast = _window_setup(&w, expiration, now) == 1
+        fast = window_setup(&w, expiration, now) == 1
     in_place = (fast and _in_place(uids) and _in_place(timestamps)
                 and _in_place(signatures))
     if in_place:
@@ -254,12 +331,13 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
         raise MemoryError()
     arena.head = NULL
     _seqs_borrow(&seqs, uids, timestamps, signatures, n)
+    key = signer_key[0]
+    gf_hmac_rebind(&key)
     try:
         if fast:
             if threads > 1:
                 # helpers hash published items while this thread converts the next ones
-                stream = gf_uid_stream_start(&signer._key, items, <size_t>n,
-                                             <size_t>threads)
+                stream = gf_uid_stream_start(&key, items, <size_t>n, <size_t>threads)
             first_bad = _fill_pass(&seqs, items, &arena,
                                    GF_FILL_WINDOW if check_window else GF_FILL_ALL, &w,
                                    stream, in_place)
@@ -267,11 +345,11 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
             # private copies: the type checks first, then the clock (where the spec reads
             # it), then the window in C when the numbers allow it, else in Python
             _fill_pass(&seqs, items, &arena, GF_FILL_TYPES, &w, NULL, False)
-            current = _time.time() if now is None else now
+            current = time_now() if now is None else now
             if not check_window:
                 first_bad = _fill_pass(&seqs, items, &arena, GF_FILL_ALL, &w, NULL,
                                        False)
-            elif _window_setup(&w, expiration, current):
+            elif window_setup(&w, expiration, current):
                 first_bad = _fill_pass(&seqs, items, &arena, GF_FILL_WINDOW, &w, NULL,
                                        False)
             else:
@@ -283,7 +361,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
                 gf_stream_finish(stream)
                 stream = NULL
             else:
-                gf_batch_uid(&signer._key, items, <size_t>n, <size_t>threads)
+                gf_batch_uid(&key, items, <size_t>n, <size_t>threads)
         _fill_bools(out, &items[0].result, sizeof(gf_uid_item), n)
         return out
     finally:
@@ -293,6 +371,7 @@ cdef object _validate_users(Signer signer, object uids, object timestamps,
         _give_items(items, items_cap)
         gf_arena_free(&arena)
         _seqs_release(&seqs)
+        gf_hmac_wipe(&key)
 
 
 cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data,
@@ -309,19 +388,13 @@ cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data,
     if data == NULL:
         if text is None:
             return 0
-        data = PyUnicode_AsUTF8AndSize(text, &size)
+        data = utf8_or_null(text, &size)
         if data == NULL:
-            PyErr_Clear()
             return 0
-    if PyUnicode_IS_ASCII(uid):
-        uid_data = <const char *>PyUnicode_DATA(uid)
-        uid_len = PyUnicode_GET_LENGTH(uid)
-    else:
-        uid_data = PyUnicode_AsUTF8AndSize(uid, &uid_len)
-        if uid_data == NULL:
-            PyErr_Clear()
-            return 0
-    if not _sig_candidate(signature, &sig, &sig_len):
+    uid_data = utf8_or_null(uid, &uid_len)
+    if uid_data == NULL:
+        return 0
+    if not sig_candidate(signature, &sig, &sig_len):
         sig = NULL
     if gf_uid_item_put(it, arena, data, <size_t>size, uid_data, <size_t>uid_len, sig,
                        <size_t>sig_len) < 0:
@@ -329,8 +402,8 @@ cdef int _put_uid_item(gf_uid_item *it, gf_arena *arena, const char *data,
     return 1
 
 
-cdef object _verify_hmacs(Signer signer, list messages, list signatures,
-                          Py_ssize_t threads):
+cdef object verify_hmacs(const gf_hmac_key *signer_key, list messages, list signatures,
+                         Py_ssize_t threads):
     """The webhook batch without a window: gf_batch_hooks answers 1 (GF_HOOK_OK) for a
     match and 0 otherwise."""
     cdef Py_ssize_t n = PyList_GET_SIZE(messages), i, size = 0
@@ -339,19 +412,22 @@ cdef object _verify_hmacs(Signer signer, list messages, list signatures,
     cdef gf_tail_window no_window
     cdef const char *sig
     cdef object message, copy
+    cdef gf_hmac_key key
 
     if n != PyList_GET_SIZE(signatures):
         raise ValueError("messages and signatures must have the same length")
     for i in range(n):
         message = <object>PyList_GET_ITEM(messages, i)
         if not (PyBytes_Check(message) or PyByteArray_Check(message)):
-            raise TypeError("messages must be bytes, not %s" % _type_name(message))
+            raise TypeError("messages must be bytes, not %s" % type_name(message))
     if n == 0:
         return []
     no_window.width = 0
     items = <gf_hook_item *>malloc(<size_t>n * sizeof(gf_hook_item))
     if items == NULL:
         raise MemoryError()
+    key = signer_key[0]
+    gf_hmac_rebind(&key)
     try:
         for i in range(n):
             it = &items[i]
@@ -366,13 +442,14 @@ cdef object _verify_hmacs(Signer signer, list messages, list signatures,
             it.len = <size_t>PyBytes_GET_SIZE(message)
             it.result = 0
             it.has_sig = (
-                _sig_candidate(<object>PyList_GET_ITEM(signatures, i), &sig, &size)
-                and size == _SIG_LEN
+                sig_candidate(<object>PyList_GET_ITEM(signatures, i), &sig, &size)
+                and size == SIG_LEN
             )
             if it.has_sig:
-                memcpy(it.sig, sig, _SIG_LEN)
+                memcpy(it.sig, sig, SIG_LEN)
         with nogil:
-            gf_batch_hooks(&signer._key, items, <size_t>n, <size_t>threads, &no_window)
+            gf_batch_hooks(&key, items, <size_t>n, <size_t>threads, &no_window)
         return _bool_list(&items[0].result, sizeof(gf_hook_item), n)
     finally:
         free(items)
+        gf_hmac_wipe(&key)

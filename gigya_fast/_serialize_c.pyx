@@ -1,9 +1,66 @@
-# Part of gigya_fast._signing_c, included by _signing_c.pyx (one extension module):
-# parameter values and the query string (percent_encode, serialize_value,
-# build_query_string).
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: binding=True
+"""Parameter values, the query string, the signed URL and the base string, compiled: the
+twin of ``gigya_fast._serialize_py`` (same names, same results, same errors).
+
+Exact dicts of common values are serialised in C (values as JSON by the C encoder of
+``gf_py.h``); anything else is handed to the pure module's functions, so both twins
+share one definition of the unusual cases.
+"""
+
+from libc.math cimport isfinite
+from libc.stdint cimport uint8_t
+from libc.stdlib cimport free, malloc, qsort
+from libc.string cimport memcmp, memcpy
+
+from gigya_fast._checks_c cimport ascii_str, fmt_int64, require_str, str_arg, utf8_of, utf8_or_null
+from gigya_fast._core.capi cimport (
+    Py_DTSF_ADD_DOT_0,
+    Py_XDECREF,
+    Py_XINCREF,
+    PyBytes_AS_STRING,
+    PyBytes_FromStringAndSize,
+    PyBytes_GET_SIZE,
+    PyDict_CheckExact,
+    PyDict_GetItem,
+    PyDict_Next,
+    PyDict_Size,
+    PyFloat_AS_DOUBLE,
+    PyFloat_CheckExact,
+    PyList_CheckExact,
+    PyLong_AsLongLongAndOverflow,
+    PyLong_CheckExact,
+    PyMem_Free,
+    PyOS_double_to_string,
+    PyObject,
+    PyTuple_CheckExact,
+    PyUnicode_CheckExact,
+    PyUnicode_DATA,
+    PyUnicode_DecodeUTF8,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_IS_ASCII,
+    PyUnicode_New,
+)
+from gigya_fast._core.core cimport gf_pct_encode, gf_pct_encode_fast, gf_pct_encoded_len
+from gigya_fast._core.glue cimport gf_buf, gf_buf_free, gf_json_encode
+
+from . import _serialize_py as _py
+
+__all__ = ["percent_encode", "serialize_value", "build_query_string", "normalize_url", "build_base_string"]
+
+cdef enum:
+    _QSTACK = 16             # parameters handled without a heap allocation
+    _BUFSTACK = 4096         # query string bytes handled without a heap allocation
+    _URL_CACHE_SIZE = 256
+
+cdef object _py_serialize_value = _py.serialize_value
+cdef object _py_build_query_string = _py.build_query_string
+cdef object _py_normalize_url = _py._normalize_url
+cdef object _quote = _py.quote
+cdef object _int_repr = int.__repr__
 
 
-# ---- query strings -------------------------------------------------------------------
+# ---- the query string, collected in C ---------------------------------------------------
 
 
 cdef inline bint _json_container(object value) noexcept:
@@ -11,35 +68,7 @@ cdef inline bint _json_container(object value) noexcept:
             or PyTuple_CheckExact(value))
 
 
-cdef struct QEnt:
-    const char *k
-    const char *v
-    Py_ssize_t klen
-    Py_ssize_t vlen
-    PyObject *key          # owned reference
-    PyObject *value        # owned reference to the caller's value until it is serialised
-    PyObject *text         # owned reference to the str value, or NULL (v in num/heap)
-    char *heap             # owned JSON text (gf_buf data), or NULL
-    char num[32]
-
-
-cdef struct QB:
-    QEnt *ents
-    QEnt **order
-    Py_ssize_t n
-    bint ascii             # every key is ASCII
-    QEnt stack_ents[16]
-    QEnt *stack_order[16]
-
-
-cdef inline void _qb_init(QB *qb) noexcept:
-    qb.ents = qb.stack_ents
-    qb.order = qb.stack_order
-    qb.n = 0
-    qb.ascii = True
-
-
-cdef void _qb_free(QB *qb) noexcept:
+cdef void qb_free(QB *qb) noexcept:
     cdef Py_ssize_t i
     for i in range(qb.n):
         Py_XDECREF(qb.ents[i].key)
@@ -94,7 +123,7 @@ cdef int _json_into(object value, gf_buf *buf) except -1:
     return 1
 
 
-cdef int _qb_collect(QB *qb, object params) except -1:
+cdef int qb_collect(QB *qb, object params) except -1:
     """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's
     code (a key that is not an exact, encodable, valid str); errors of values are raised
     as the spec raises them, in the same (iteration) order.
@@ -107,7 +136,6 @@ cdef int _qb_collect(QB *qb, object params) except -1:
     cdef PyObject *vp
     cdef const char *k
     cdef QEnt *ent
-    cdef object text
 
     if size > _QSTACK:
         qb.ents = <QEnt *>malloc(<size_t>size * sizeof(QEnt))
@@ -123,9 +151,8 @@ cdef int _qb_collect(QB *qb, object params) except -1:
             return 0
         if not PyUnicode_CheckExact(<object>kp):
             return 0
-        k = PyUnicode_AsUTF8AndSize(<object>kp, &klen)
+        k = utf8_or_null(<object>kp, &klen)
         if k == NULL:
-            PyErr_Clear()
             return 0
         if klen == 0 or _bad_key(k, klen):
             return 0
@@ -154,14 +181,7 @@ cdef int _qb_collect(QB *qb, object params) except -1:
     for i in range(qb.n):
         ent = qb.order[i]
         if ent.text != NULL:
-            text = <object>ent.text
-            if PyUnicode_IS_ASCII(text):
-                ent.v = <const char *>PyUnicode_DATA(text)
-                ent.vlen = PyUnicode_GET_LENGTH(text)
-            else:
-                ent.v = PyUnicode_AsUTF8AndSize(text, &ent.vlen)
-                if ent.v == NULL:
-                    raise_pending()
+            ent.v = utf8_of(<object>ent.text, &ent.vlen)
     return 1
 
 
@@ -193,7 +213,7 @@ cdef int _qent_serialize(QEnt *ent) except -1:
             ent.text = <PyObject *>text
             Py_XINCREF(ent.text)
         else:
-            ent.vlen = _fmt_int64(ivalue, ent.num)
+            ent.vlen = fmt_int64(ivalue, ent.num)
             ent.v = ent.num
     elif PyFloat_CheckExact(value) and isfinite(PyFloat_AS_DOUBLE(value)):
         repr_ = PyOS_double_to_string(PyFloat_AS_DOUBLE(value), b'r', 0,
@@ -278,7 +298,7 @@ cdef object _qb_query_str(QB *qb):
     try:
         total = _qb_write_query(qb, buf)
         if qb.ascii:
-            return _ascii_str(buf, total)
+            return ascii_str(buf, total)
         return PyUnicode_DecodeUTF8(buf, total, NULL)
     finally:
         if buf != stack:
@@ -286,22 +306,15 @@ cdef object _qb_query_str(QB *qb):
 
 
 def percent_encode(value):
-    """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~``
-    kept)."""
+    """RFC 3986 percent-encoding of the UTF-8 bytes of *value* (``A-Za-z0-9-._~`` kept)."""
     cdef const char *data
     cdef Py_ssize_t size = 0
     cdef object result
-    _require_str("value", value)
+    require_str("value", value)
     if PyUnicode_GET_LENGTH(value) == 0:
         # quote(str.__str__(value)) of "": the exact str itself
         return value if PyUnicode_CheckExact(value) else ""
-    if PyUnicode_IS_ASCII(value):
-        data = <const char *>PyUnicode_DATA(value)
-        size = PyUnicode_GET_LENGTH(value)
-    else:
-        data = PyUnicode_AsUTF8AndSize(value, &size)
-        if data == NULL:
-            raise_pending()
+    data = utf8_of(value, &size)
     result = PyUnicode_New(
         <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size), 127
     )
@@ -338,17 +351,131 @@ def serialize_value(value):
 
 
 def build_query_string(params):
-    """``k1=enc(v1)&k2=enc(v2)...``: keys sorted by code point, ``sig`` and ``None``
-    values left out.
+    """``k1=enc(v1)&k2=enc(v2)...``: keys sorted by code point, ``sig`` and ``None`` values left out.
 
     This is both the signed parameter string and the request body (before ``sig``).
     """
     cdef QB qb
     if PyDict_CheckExact(params):
-        _qb_init(&qb)
+        qb_init(&qb)
         try:
-            if _qb_collect(&qb, params):
+            if qb_collect(&qb, params):
                 return _qb_query_str(&qb)
         finally:
-            _qb_free(&qb)
+            qb_free(&qb)
     return _py_build_query_string(params)
+
+
+# ---- URLs and base strings ------------------------------------------------------------------
+
+
+cdef dict _url_cache = {}
+
+
+cdef bytes _encoded_url(object url):
+    """enc(normalize_url(url)) as ASCII bytes, cached per (exact) URL string."""
+    cdef PyObject *cached = PyDict_GetItem(_url_cache, url)
+    cdef const char *data
+    cdef Py_ssize_t size = 0
+    cdef bytes result
+    if cached != NULL:
+        return <bytes>cached
+    normalized = _py_normalize_url(url)
+    data = utf8_of(normalized, &size)
+    result = PyBytes_FromStringAndSize(
+        NULL, <Py_ssize_t>gf_pct_encoded_len(<const uint8_t *>data, <size_t>size)
+    )
+    gf_pct_encode(<const uint8_t *>data, <size_t>size, PyBytes_AS_STRING(result))
+    if len(_url_cache) >= _URL_CACHE_SIZE:
+        _url_cache.clear()
+    _url_cache[url] = result
+    return result
+
+
+cdef Py_ssize_t _write_method(object http_method, char *out) noexcept:
+    cdef const char *m = <const char *>PyUnicode_DATA(http_method)
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(http_method)
+    cdef char c
+    for i in range(n):
+        c = m[i]
+        out[i] = <char>(c - 32) if 97 <= c <= 122 else c  # ASCII upper()
+    return n
+
+
+cdef object request_base(QB *qb, object http_method, object url, char *out, Py_ssize_t cap,
+                         char **base, Py_ssize_t *base_len, bint want_query):
+    """Write METHOD&enc(url)&enc(query) for collected parameters (fast_request held) into
+    out when it fits in cap bytes, else into a malloc'd buffer the caller frees; *base and
+    *base_len say where. Returns the query string when want_query, else None."""
+    cdef char qstack[_BUFSTACK]
+    cdef char *qbuf = qstack
+    cdef bytes encurl = _encoded_url(url)
+    cdef Py_ssize_t qcap = _qb_query_cap(qb), qlen, bcap, n
+    cdef Py_ssize_t ulen = PyBytes_GET_SIZE(encurl)
+    cdef char *bbuf = out
+    cdef object query = None
+    try:
+        if qcap > _BUFSTACK:
+            qbuf = <char *>malloc(<size_t>qcap)
+            if qbuf == NULL:
+                raise MemoryError()
+        qlen = _qb_write_query(qb, qbuf)
+        if want_query:
+            query = ascii_str(qbuf, qlen) if qb.ascii else PyUnicode_DecodeUTF8(qbuf, qlen, NULL)
+        bcap = PyUnicode_GET_LENGTH(http_method) + 2 + ulen + 3 * qlen
+        if bcap > cap:
+            bbuf = <char *>malloc(<size_t>bcap)
+            if bbuf == NULL:
+                raise MemoryError()
+        n = _write_method(http_method, bbuf)
+        bbuf[n] = b'&'
+        n += 1
+        memcpy(bbuf + n, PyBytes_AS_STRING(encurl), <size_t>ulen)
+        n += ulen
+        bbuf[n] = b'&'
+        n += 1
+        n += <Py_ssize_t>gf_pct_encode_fast(<const uint8_t *>qbuf, <size_t>qlen, bbuf + n)
+        base[0] = bbuf
+        base_len[0] = n
+        return query
+    finally:
+        if qbuf != qstack:
+            free(qbuf)
+
+
+cdef object spec_request(object http_method, object url, object params):
+    """(query string, base string) by the spec's own steps, for the unusual inputs (same
+    order, same errors)."""
+    query = _py_build_query_string(params)
+    base = (http_method.upper() + "&" + _quote(_py_normalize_url(url), safe="") + "&"
+            + _quote(query, safe=""))
+    return query, base
+
+
+def normalize_url(url):
+    """Lower-case scheme and host, default port dropped, path kept (``/`` when empty).
+
+    Query string and fragment are not part of the signed URL.
+    """
+    return _py_normalize_url(str_arg("url", url))
+
+
+def build_base_string(http_method, url, params):
+    """The OAuth1-style base string CDC signs: ``METHOD&enc(url)&enc(query string)``."""
+    cdef QB qb
+    cdef char stack[2 * _BUFSTACK]
+    cdef char *base = NULL
+    cdef Py_ssize_t size = 0
+    http_method = str_arg("http_method", http_method)
+    url = str_arg("url", url)
+    if fast_request(http_method, url, params):
+        qb_init(&qb)
+        try:
+            if qb_collect(&qb, params):
+                request_base(&qb, http_method, url, stack, sizeof(stack), &base, &size, False)
+                return ascii_str(base, size)
+        finally:
+            qb_free(&qb)
+            if base != stack:
+                free(base)
+    return spec_request(http_method, url, params)[1]

@@ -22,7 +22,7 @@ def _core(*names):
     return [os.path.join(CORE, "gf_%s.c" % name) for name in names]
 
 
-HASHING = _core("sha1", "hmac", "codec", "batch", "hooks")
+HASHING = _core("sha1", "hmac", "codec", "batch", "hooks", "clock")
 # Each extension module: its .pyx and the C core sources it links (each links its own
 # copy; keys made by another module are rebound, see gf_hmac_rebind).
 MODULES = {

@@ -11,6 +11,9 @@ from gigya_fast._core.capi cimport (
     PyErr_Clear,
     PyFloat_AS_DOUBLE,
     PyFloat_CheckExact,
+    PyLong_AsLongLongAndOverflow,
+    PyBool_Check,
+    PyLong_Check,
     PyLong_CheckExact,
     PyUnicode_AsUTF8AndSize,
     PyUnicode_Check,
@@ -21,7 +24,7 @@ from gigya_fast._core.capi cimport (
     PyUnicode_IS_ASCII,
     PyUnicode_New,
 )
-from gigya_fast._core.core cimport gf_window
+from gigya_fast._core.core cimport GF_MAX_TS_DIGITS, GF_NUM_INT, gf_in_window_clock, gf_parse_ts, gf_window
 from gigya_fast._core.glue cimport gf_format_int64
 
 
@@ -29,16 +32,15 @@ cdef int raise_not_str(str name, object value) except -1
 cdef Py_ssize_t threads_arg(object threads) except -1
 cdef object exact_int(object value)
 cdef object window_number_slow(str name, object value)
-cdef object window_expiration(object expiration)
+cdef object window_expiration_slow(object expiration)
 cdef object int_text(object value)
 cdef object timestamp_text(object timestamp, char *buf, const char **data, Py_ssize_t *size)
-cdef int check_timestamp_type(object timestamp) except -1
+cdef int raise_not_timestamp(object timestamp) except -1
 cdef bint clock_patched() noexcept
 cdef object time_now()
 cdef int window_setup(gf_window *w, object expiration, object current) except -1
 cdef int in_window_py(int64_t ts, object expiration, object current) except -1
-cdef int in_window(const char *text, Py_ssize_t size, object expiration, object now,
-                   long long known=*) except -1
+cdef int in_window_slow(int64_t ts, object expiration, object now) except -1
 
 
 cdef inline str type_name(object value):
@@ -74,6 +76,58 @@ cdef inline object window_number(str name, object value):
 
 cdef enum:
     SIG_LEN = 28            # base64 of a 20-byte digest
+
+
+cdef inline object timestamp_text_fast(object timestamp, char *buf, const char **data,
+                                       Py_ssize_t *size):
+    """timestamp_text, the common exact ASCII str case inline."""
+    if PyUnicode_CheckExact(timestamp) and PyUnicode_IS_ASCII(timestamp):
+        data[0] = <const char *>PyUnicode_DATA(timestamp)
+        size[0] = PyUnicode_GET_LENGTH(timestamp)
+        return timestamp
+    return timestamp_text(timestamp, buf, data, size)
+
+
+cdef inline object window_expiration(object expiration):
+    """The spec's checked expiration: None, or an exact int/float (see window_number);
+    ValueError when negative (it would reject every signature)."""
+    cdef int overflow = 0
+    if expiration is None:
+        return None
+    if PyLong_CheckExact(expiration) and PyLong_AsLongLongAndOverflow(expiration, &overflow) >= 0 and not overflow:
+        return expiration
+    return window_expiration_slow(expiration)
+
+
+cdef inline int check_timestamp_type(object timestamp) except -1:
+    """The spec's type check of a timestamp (str or int, bool excluded)."""
+    if PyLong_CheckExact(timestamp) or PyUnicode_CheckExact(timestamp):
+        return 0
+    if PyBool_Check(timestamp) or not (PyLong_Check(timestamp) or PyUnicode_Check(timestamp)):
+        raise_not_timestamp(timestamp)
+    return 0
+
+
+cdef inline int in_window(const char *text, Py_ssize_t size, object expiration, object now,
+                          long long known=-1) except -1:
+    """The spec's _timestamp_in_window, for checked window arguments; known >= 0 is the value of
+    text when the caller formatted it from an int (no need to parse it back). The common case
+    (an int expiration, the system clock) is decided here, in C."""
+    cdef int64_t ts
+    cdef int overflow = 0
+    cdef gf_window w
+    if expiration is None:
+        return 1
+    if known >= 0 and size <= GF_MAX_TS_DIGITS:
+        ts = known
+    elif text == NULL or not gf_parse_ts(text, <size_t>size, &ts):
+        return 0
+    if now is None and PyLong_CheckExact(expiration) and not clock_patched():
+        w.exp_i = PyLong_AsLongLongAndOverflow(expiration, &overflow)
+        if not overflow:
+            w.exp_kind = GF_NUM_INT
+            return gf_in_window_clock(&w, ts)
+    return in_window_slow(ts, expiration, now)
 
 
 cdef inline bint sig_candidate(object signature, const char **data,

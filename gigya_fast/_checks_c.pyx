@@ -11,7 +11,6 @@ import time as _time
 
 from gigya_fast._core.capi cimport (
     PyBool_Check,
-    PyDict_GetItem,
     PyFloat_AS_DOUBLE,
     PyFloat_Check,
     PyFloat_CheckExact,
@@ -21,7 +20,6 @@ from gigya_fast._core.capi cimport (
     PyLong_FromLongLong,
     PyLong_FromUnicodeObject,
     PyNumber_ToBase,
-    PyObject,
     PyUnicode_Check,
     PyUnicode_DATA,
     PyUnicode_GET_LENGTH,
@@ -29,12 +27,11 @@ from gigya_fast._core.capi cimport (
 )
 from gigya_fast._core.core cimport (
     GF_MAX_THREADS,
-    GF_MAX_TS_DIGITS,
     GF_NOW_INT_LIMIT,
     GF_NUM_FLOAT,
     GF_NUM_INT,
     gf_in_window,
-    gf_parse_ts,
+    gf_in_window_clock,
     gf_time_now,
     gf_window,
 )
@@ -82,15 +79,12 @@ cdef object window_number_slow(str name, object value):
     return d
 
 
-cdef object window_expiration(object expiration):
-    """The checked expiration (see window_number); ValueError when negative, which
-    would reject every signature."""
+cdef object window_expiration_slow(object expiration):
+    """window_expiration for anything but a small exact int."""
     cdef int overflow = 0
     cdef long long value
     cdef bint negative
     expiration = window_number("expiration", expiration)
-    if expiration is None:
-        return None
     if PyFloat_CheckExact(expiration):
         negative = PyFloat_AS_DOUBLE(expiration) < 0
     else:
@@ -126,7 +120,7 @@ cdef object timestamp_text(object timestamp, char *buf, const char **data,
     elif PyLong_Check(timestamp) and not PyBool_Check(timestamp):
         text = int_text(timestamp)
     else:
-        raise TypeError("timestamp must be str or int, not %s" % type_name(timestamp))
+        raise_not_timestamp(timestamp)
     if PyUnicode_IS_ASCII(text):
         data[0] = <const char *>PyUnicode_DATA(text)
         size[0] = PyUnicode_GET_LENGTH(text)
@@ -136,24 +130,25 @@ cdef object timestamp_text(object timestamp, char *buf, const char **data,
     return text
 
 
-cdef int check_timestamp_type(object timestamp) except -1:
-    if PyBool_Check(timestamp) or not (
-        PyLong_Check(timestamp) or PyUnicode_Check(timestamp)
-    ):
-        raise TypeError("timestamp must be str or int, not %s" % type_name(timestamp))
-    return 0
+cdef int raise_not_timestamp(object timestamp) except -1:
+    raise TypeError("timestamp must be str or int, not %s" % type_name(timestamp))
 
 
 # ---- the clock and the window ----------------------------------------------------------
 
-cdef object _time_dict = _time.__dict__
-cdef object _time_time = _time.time
+cdef extern from "gf_pyclock.h":
+    int gf_clock_init(object dict, object real) except -1
+    bint gf_clock_patched() noexcept
+
+
+gf_clock_init(_time.__dict__, _time.time)
 
 
 cdef bint clock_patched() noexcept:
-    """True when something replaced (or removed) time.time: the spec then calls it, and
-    so must we (the C clock reads the same as the real one)."""
-    return PyDict_GetItem(_time_dict, "time") != <PyObject *>_time_time
+    """True when something replaced (or removed) time.time: the spec then calls it, and so
+    must we (the C clock reads the same as the real one). Cached until the time module's
+    namespace changes (gf_pyclock.h)."""
+    return gf_clock_patched()
 
 
 cdef object time_now():
@@ -200,21 +195,15 @@ cdef int in_window_py(int64_t ts, object expiration, object current) except -1:
     return 1 if abs(current - ts) <= expiration else 0
 
 
-cdef int in_window(const char *text, Py_ssize_t size, object expiration, object now,
-                   long long known=-1) except -1:
-    """The spec's _timestamp_in_window, for checked window arguments; known >= 0 is the
-    value of text when the caller formatted it from an int (no need to parse it
-    back)."""
+cdef int in_window_slow(int64_t ts, object expiration, object now) except -1:
+    """in_window for the uncommon arguments: a float or huge expiration, an explicit now, a
+    replaced time.time."""
     cdef gf_window w
-    cdef int64_t ts
-    if expiration is None:
-        return 1
-    if known >= 0 and size <= GF_MAX_TS_DIGITS:
-        ts = known
-    elif text == NULL or not gf_parse_ts(text, <size_t>size, &ts):
-        return 0
-    if now is None and clock_patched():
-        now = time_now()
+    if now is None:
+        if clock_patched():
+            now = time_now()
+        elif window_setup(&w, expiration, 0):  # the clock is read by gf_in_window_clock
+            return gf_in_window_clock(&w, ts)
     if window_setup(&w, expiration, now):
         return gf_in_window(&w, ts)
     return in_window_py(ts, expiration, time_now() if now is None else now)

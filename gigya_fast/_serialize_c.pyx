@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-# cython: binding=True
+# cython: binding=False, embedsignature=True, embedsignature.format=clinic
 """Parameter values, the query string, the signed URL and the base string, compiled: the
 twin of ``gigya_fast._serialize_py`` (same names, same results, same errors).
 

@@ -1,5 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-# cython: binding=True
+# cython: binding=False, embedsignature=True, embedsignature.format=clinic
+# (binding=False: builtin functions and method descriptors, vectorcalled without a
+# cyfunction layer; the clinic signatures keep inspect.signature() working)
 """Compiled signing kernels: the twin of ``gigya_fast._signing_py``.
 
 ``_signing_py`` is the specification: this module exposes the same names with the
@@ -26,6 +28,7 @@ from gigya_fast._checks_c cimport (
     threads_arg,
     time_now,
     timestamp_text,
+    timestamp_text_fast,
     type_name,
     utf8_of,
     utf8_or_null,
@@ -325,7 +328,7 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
             ts_len = fmt_int64(ivalue, tsbuf)
             ts = tsbuf
     else:
-        text = timestamp_text(timestamp, tsbuf, &ts, &ts_len)
+        text = timestamp_text_fast(timestamp, tsbuf, &ts, &ts_len)
     if friend:
         friend_uid = str_arg("friend_uid", friend_uid)
     expiration = window_expiration(expiration)

@@ -37,6 +37,7 @@ cdef extern from "Python.h":
     int Py_DTSF_ADD_DOT_0
 
     PyObject *PyDict_GetItem(object d, object k)
+    PyObject *PyDict_GetItemWithError(object d, object k)
     int PyDict_Next(object d, Py_ssize_t *pos, PyObject **key, PyObject **value)
     Py_ssize_t PyDict_Size(object d)
 

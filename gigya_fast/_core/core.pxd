@@ -104,4 +104,5 @@ cdef extern from "gf_core.h" nogil:
 
     int gf_parse_ts(const char *s, size_t n, int64_t *out)
     int gf_in_window(const gf_window *w, int64_t ts)
+    int gf_in_window_clock(gf_window *w, int64_t ts)
     double gf_time_now()

@@ -44,7 +44,7 @@ static void gf_hook_check(const gf_batch_ctx *ctx, gf_hook_item *it, const uint8
 {
     char expected[GF_SIG_B64_LEN];
     gf_b64_encode_digest(digest, expected);
-    if (!gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, GF_SIG_B64_LEN)) {
+    if (!gf_ct_equal28(expected, it->sig)) {
         it->result = GF_HOOK_BAD_SIG;
         return;
     }

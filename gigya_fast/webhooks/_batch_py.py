@@ -1,5 +1,5 @@
 """``verify_webhook_batch``, pure Python: the specification of the compiled twin in
-``gigya_fast._signing_c`` (which runs the same steps in C, the HMACs and the
+``gigya_fast.webhooks._batch_c`` (which runs the same steps in C, the HMACs and the
 window without the GIL).
 
 It covers the common HMAC-only batch and steps aside (returns None, the caller
@@ -10,7 +10,6 @@ acceptable size, so its outcome never differs from verifying item by item.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, Dict, List, Tuple, Union
 
 from .._checks_py import MAX_TIMESTAMP_DIGITS, _check_threads
@@ -19,8 +18,6 @@ from ._common import _E_HMAC, _E_STALE, _HMAC_LOWER, HMAC_HEADER
 from ._notification_py import Ctx, Notification
 
 __all__ = ["verify_webhook_batch", "tail_window", "tail_verdict"]
-
-logger = logging.getLogger(__name__)
 
 HOOK_BAD_SIG, HOOK_OK, HOOK_STALE, HOOK_UNDECIDED = 0, 1, 2, 3
 _KEY = b'"timestamp":'

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from ._reference import SECRET, b64_hmac_sha1, uid_signature
-from .test_vectors import ENCODING_INPUT, ENCODING_OUTPUT, OAUTH_BASE, OAUTH_PARAMS, OAUTH_SECRET, OAUTH_VECTORS
+from ._vectors import ENCODING_INPUT, ENCODING_OUTPUT, OAUTH_BASE, OAUTH_PARAMS, OAUTH_SECRET, OAUTH_VECTORS
 
 original = pytest.importorskip("benchmarks.original", reason="benchmarks/ is not here (not a source checkout)")
 GSRequestSigning, SigUtils = original.GSRequestSigning, original.SigUtils

@@ -157,9 +157,9 @@ cdef object time_now():
 
 
 cdef int window_setup(gf_window *w, object expiration, object current) except -1:
-    """Fill w for the C window check: 1 when possible, 0 when Python arithmetic is
-    needed (integers beyond int64). current None means the C clock, which reads the
-    system clock as time.time() does."""
+    """Fill w for the C window check: 1 when possible, 0 when Python arithmetic is needed
+    (integers beyond int64). current None means the C clock, which reads the system clock as
+    time.time() does."""
     cdef int overflow = 0
     cdef long long value
     if current is None:

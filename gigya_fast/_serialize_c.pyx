@@ -105,8 +105,7 @@ cdef int _cmp_ent(const void *a, const void *b) noexcept nogil:
 
 
 cdef int _json_into(object value, gf_buf *buf) except -1:
-    """Compact JSON of value into a fresh buf (1), or 0 when the spec's json.dumps must
-    do it
+    """Compact JSON of value into a fresh buf (1), or 0 when the spec's json.dumps must do it
     (buf is then empty)."""
     cdef int rc
     buf.data = NULL
@@ -124,9 +123,9 @@ cdef int _json_into(object value, gf_buf *buf) except -1:
 
 
 cdef int qb_collect(QB *qb, object params) except -1:
-    """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's
-    code (a key that is not an exact, encodable, valid str); errors of values are raised
-    as the spec raises them, in the same (iteration) order.
+    """Serialize an exact dict's parameters in C. 1: done; 0: leave it to the spec's code (a key
+    that is not an exact, encodable, valid str); errors of values are raised as the spec raises
+    them, in the same (iteration) order.
 
     The dict is read first, whole (no Python code runs meanwhile), keeping a reference
     to each key and value: serialising a value may run the caller's code (a dict
@@ -240,8 +239,8 @@ cdef int _qent_serialize(QEnt *ent) except -1:
 
 
 cdef void _qb_sort(QB *qb) noexcept:
-    """qb.order: the entries by key code point (UTF-8 byte order is code point order);
-    keys are unique."""
+    """qb.order: the entries by key code point (UTF-8 byte order is code point order); keys are
+    unique."""
     cdef Py_ssize_t i, j
     cdef QEnt *tmp
     for i in range(qb.n):
@@ -259,8 +258,7 @@ cdef void _qb_sort(QB *qb) noexcept:
 
 
 cdef Py_ssize_t _qb_query_cap(QB *qb) noexcept:
-    """Room for the query string when every value byte needs %XX (the fast encoder's
-    bound)."""
+    """Room for the query string when every value byte needs %XX (the fast encoder's bound)."""
     cdef Py_ssize_t i, total = 0
     cdef QEnt *ent
     for i in range(qb.n):
@@ -444,8 +442,8 @@ cdef object request_base(QB *qb, object http_method, object url, char *out, Py_s
 
 
 cdef object spec_request(object http_method, object url, object params):
-    """(query string, base string) by the spec's own steps, for the unusual inputs (same
-    order, same errors)."""
+    """(query string, base string) by the spec's own steps, for the unusual inputs (same order,
+    same errors)."""
     query = _py_build_query_string(params)
     base = (http_method.upper() + "&" + _quote(_py_normalize_url(url), safe="") + "&"
             + _quote(query, safe=""))

@@ -232,14 +232,10 @@ cdef Py_ssize_t _fill_pass(UidSeqs *s, gf_uid_item *items, gf_arena *arena, int 
         timestamp = <object>s.stamps[i]
         text = timestamp_text(timestamp, tsbuf, &data, &size)
         i += 1
-        if m != GF_FILL_TYPES:
-            if m == GF_FILL_WINDOW and (
-                data == NULL or not gf_parse_ts(data, <size_t>size, &ts)
-                or not gf_in_window(w, ts)
-            ):
-                pass
-            elif not _put_uid_item(&items[i - 1], arena, data, size, text, uid,
-                                   <object>s.sigs[i - 1]):
+        if m == GF_FILL_ALL or (
+            m == GF_FILL_WINDOW and data != NULL and gf_parse_ts(data, <size_t>size, &ts) and gf_in_window(w, ts)
+        ):
+            if not _put_uid_item(&items[i - 1], arena, data, size, text, uid, <object>s.sigs[i - 1]):
                 first_bad = i - 1
         if stream != NULL:
             gf_stream_publish(stream, <size_t>i)
@@ -247,8 +243,8 @@ cdef Py_ssize_t _fill_pass(UidSeqs *s, gf_uid_item *items, gf_arena *arena, int 
 
 cdef Py_ssize_t _window_pass_py(UidSeqs *s, gf_uid_item *items, gf_arena *arena,
                                 object expiration, object current) except -2:
-    """The window with Python arithmetic (number subclasses, huge integers), after every
-    type check, in the spec's order; the sequences are the batch's private copies."""
+    """The window with Python arithmetic (integers beyond 64 bits), after every type check, in
+    the spec's order; the sequences are the batch's private copies."""
     cdef Py_ssize_t i, size = 0
     cdef int64_t ts
     cdef const char *data
@@ -267,8 +263,7 @@ cdef Py_ssize_t _window_pass_py(UidSeqs *s, gf_uid_item *items, gf_arena *arena,
 
 
 cdef int _raise_unencodable(UidSeqs *s, Py_ssize_t i) except -1:
-    """Re-run the spec's message construction for item i to raise its
-    UnicodeEncodeError."""
+    """Re-run the spec's message construction for item i to raise its UnicodeEncodeError."""
     cdef object timestamp = <object>s.stamps[i]
     cdef object text
     if PyLong_Check(timestamp):
@@ -287,8 +282,8 @@ cdef object validate_users(const gf_hmac_key *signer_key, object uids, object ti
     result list is allocated first (the one allocation that could set off a garbage
     collection, and with it a finalizer that changes an argument), and the first item
     that needs Python-level rules makes the batch take its own references. Anything that
-    needs Python code from the start (other iterables, number subclasses in the window, a
-    replaced time.time) takes the spec's list() copies first. Every message is copied into
+    needs Python code from the start (other iterables, integers beyond 64 bits in the window,
+    a replaced time.time) takes the spec's list() copies first. Every message is copied into
     a private arena, so the GIL-free part touches no Python object."""
     cdef Py_ssize_t n
     cdef gf_uid_item *items

@@ -402,9 +402,8 @@ cdef tuple _last_signer = (object(), None)
 
 
 cdef inline Signer _signer_for(object secret):
-    """A cached Signer per secret string (bounded, like the spec's), so hot loops never
-    re-decode the secret. The last (secret, Signer) pair is checked first by
-    identity."""
+    """A cached Signer per secret string (bounded, like the spec's), so hot loops never re-decode
+    the secret. The last (secret, Signer) pair is checked first by identity."""
     cdef tuple last = _last_signer
     if <PyObject *>PyTuple_GET_ITEM(last, 0) == <PyObject *>secret:
         return <Signer>PyTuple_GET_ITEM(last, 1)

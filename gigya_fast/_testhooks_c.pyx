@@ -77,8 +77,7 @@ def _shani_supported():
 
 
 def _sha1(bytes data not None, backend="active", Py_ssize_t chunk=0):
-    """SHA-1 digest of data with one backend; chunk > 0 feeds it in pieces of that
-    size."""
+    """SHA-1 digest of data with one backend; chunk > 0 feeds it in pieces of that size."""
     cdef gf_sha1_compress_fn fn = _compressor(backend)
     cdef gf_sha1_ctx ctx
     cdef uint8_t digest[20]

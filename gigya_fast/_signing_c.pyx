@@ -12,6 +12,7 @@ the same messages. Hashing, HMAC, base64 and the batch loops run in our C core
 the pure modules' functions, so both twins share one definition of the unusual cases.
 """
 
+cimport cython
 from libc.stdint cimport uint8_t
 from libc.stdlib cimport free, malloc
 
@@ -189,6 +190,9 @@ HMAC-SHA1 signer/validator for one base64 secret.
     def __repr__(self):
         return "<Signer secret=***>"
 
+    # a cyfunction: the FASTCALL wrapper binding=False gives a no-argument method computes
+    # args + 0 with args NULL, which UBSan reports
+    @cython.binding(True)
     def __reduce__(self):
         raise TypeError("Signer cannot be pickled (it holds a secret)")
 

@@ -69,8 +69,10 @@ def _extensions():
         compile_args = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined"]
         link_args = ["-fsanitize=address,undefined"]
     if os.name != "nt":
-        # the batch kernels start native threads (pthreads); Windows uses Win32 threads
-        compile_args = compile_args + ["-pthread"]
+        # the batch kernels start native threads (pthreads); Windows uses Win32 threads.
+        # Hidden symbols: only PyInit_* is exported (Python.h marks it), so calls into the C
+        # core are direct instead of going through the PLT.
+        compile_args = compile_args + ["-pthread", "-fvisibility=hidden"]
         link_args = link_args + ["-pthread"]
     depends = _depends()
     extensions = []

@@ -75,7 +75,7 @@ static void gf_hooks_range(void *arg, size_t begin, size_t end)
 {
     const gf_batch_ctx *ctx = (const gf_batch_ctx *)arg;
     gf_hook_item *items = (gf_hook_item *)ctx->items;
-    gf_hook_item *room[GF_HOOK_ROOM];
+    gf_hook_item *room[GF_HOOK_ROOM] = {NULL}; /* only room[0..waiting) is read; zeroed for the analyzers */
     uint8_t digest[GF_SHA1_DIGEST_SIZE];
     size_t waiting = 0, i, k;
     for (i = begin; i < end; i++) {

@@ -70,8 +70,13 @@ static inline int gf_clock_patched(void)
     }
     gf_clock_tag = tag;
 #endif
-    gf_clock_patched_cache = PyDict_GetItemWithError(gf_clock_dict, gf_clock_key) != gf_clock_real;
-    PyErr_Clear(); /* a str key in a dict of str keys cannot fail; be safe */
+    {
+        PyObject *now = PyDict_GetItemWithError(gf_clock_dict, gf_clock_key);
+        if (now == NULL && PyErr_Occurred()) {
+            PyErr_Clear(); /* cannot happen (a str key, a dict of str keys): count it as replaced */
+        }
+        gf_clock_patched_cache = now != gf_clock_real;
+    }
     return gf_clock_patched_cache;
 }
 

@@ -5,7 +5,8 @@ outcome, in both implementations, never a read past the end of a list.
 Each scenario of ``_ownership.py`` runs in a fresh process, so that a crash
 (the compiled ``validate_users`` used to read freed memory here) fails the test
 instead of killing pytest. Outcomes are compared with known answers, the same
-for both twins.
+for both twins (on CPython 3.12+ a finalizer set off inside the compiled kernel
+runs after it returns, see ``AS_PASSED``).
 """
 
 from __future__ import annotations
@@ -65,6 +66,18 @@ EXPECTED: Dict[str, Any] = {
     "query_string_mutating": ["ok", SIGNED["query"]],
     "base_string_mutating": ["ok", SIGNED["base"]],
 }
+# From CPython 3.12 a collection set off by an allocation waits for the next check of the
+# eval loop: it runs inside the pure twin (Python code) but only after the compiled kernel
+# returned (it runs no bytecode). Those finalizers then change the arguments after the call,
+# and the compiled outcome is the one of the arguments as passed.
+AS_PASSED: Dict[str, Any] = {
+    "users_gc_clear": ["ok", [True] * N],
+    "users_gc_clear_function": ["ok", [True] * N],
+    "users_gc_replace": ["ok", [True] * N],
+    "hmacs_gc_clear": ["ok", [True] * N],
+    "hmacs_gc_bytearray": ["ok", [True] * N],
+}
+GC_DEFERRED = sys.version_info >= (3, 12)
 THREADED = {
     "users_threaded": [["ok", N], ["raise", "ValueError", SAME_USERS]],
     "hmacs_threaded": [["ok", N], ["raise", "ValueError", SAME_HMACS]],
@@ -91,7 +104,11 @@ def test_every_scenario_has_an_expected_outcome() -> None:
 
 @pytest.mark.parametrize("scenario", sorted(EXPECTED))
 def test_argument_changed_during_the_call(kernels: ModuleType, scenario: str) -> None:
-    assert _run(kernels.IMPLEMENTATION, scenario) == EXPECTED[scenario]
+    got = _run(kernels.IMPLEMENTATION, scenario)
+    if GC_DEFERRED and kernels.IMPLEMENTATION == "cython" and scenario in AS_PASSED:
+        assert got in (EXPECTED[scenario], AS_PASSED[scenario])
+    else:
+        assert got == EXPECTED[scenario]
 
 
 @pytest.mark.parametrize("scenario", sorted(THREADED))

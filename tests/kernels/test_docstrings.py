@@ -32,7 +32,10 @@ def _documented(pure_name: str, compiled_name: str, classes: List[str]) -> Itera
         for member, value in sorted(vars(pure_cls).items()):
             documented = isinstance(value, (property, classmethod)) or inspect.isfunction(value)
             if documented and not member.startswith("_"):
-                yield f"{compiled_name}.{cls}.{member}", value, getattr(compiled_cls, member)
+                # a property's doc is on the property; a classmethod's on the bound method (3.9's
+                # classmethod object has the classmethod type's own doc)
+                pure_obj = value if isinstance(value, property) else getattr(pure_cls, member)
+                yield f"{compiled_name}.{cls}.{member}", pure_obj, getattr(compiled_cls, member)
 
 
 def _doc(obj: object) -> str | None:

@@ -88,13 +88,19 @@ cdef inline object timestamp_text_fast(object timestamp, char *buf, const char *
     return timestamp_text(timestamp, buf, data, size)
 
 
-cdef inline object window_expiration(object expiration):
+cdef inline object window_expiration(object expiration, long long *small=NULL):
     """The spec's checked expiration: None, or an exact int/float (see window_number);
-    ValueError when negative (it would reject every signature)."""
+    ValueError when negative (it would reject every signature). *small*, when given, gets its
+    value if it is an int of 64 bits, else -1."""
     cdef int overflow = 0
-    if expiration is None:
-        return None
-    if PyLong_CheckExact(expiration) and PyLong_AsLongLongAndOverflow(expiration, &overflow) >= 0 and not overflow:
+    cdef long long value = -1
+    if PyLong_CheckExact(expiration):
+        value = PyLong_AsLongLongAndOverflow(expiration, &overflow)
+        if overflow:
+            value = -1
+    if small != NULL:
+        small[0] = value
+    if expiration is None or value >= 0:
         return expiration
     return window_expiration_slow(expiration)
 
@@ -109,12 +115,12 @@ cdef inline int check_timestamp_type(object timestamp) except -1:
 
 
 cdef inline int in_window(const char *text, Py_ssize_t size, object expiration, object now,
-                          long long known=-1) except -1:
+                          long long known=-1, long long small=-1) except -1:
     """The spec's _timestamp_in_window, for checked window arguments; known >= 0 is the value of
-    text when the caller formatted it from an int (no need to parse it back). The common case
-    (an int expiration, the system clock) is decided here, in C."""
+    text when the caller formatted it from an int (no need to parse it back), small >= 0 the
+    value of an int expiration (see window_expiration). The common case (an int expiration,
+    the system clock) is decided here, in C."""
     cdef int64_t ts
-    cdef int overflow = 0
     cdef gf_window w
     if expiration is None:
         return 1
@@ -122,11 +128,10 @@ cdef inline int in_window(const char *text, Py_ssize_t size, object expiration, 
         ts = known
     elif text == NULL or not gf_parse_ts(text, <size_t>size, &ts):
         return 0
-    if now is None and PyLong_CheckExact(expiration) and not clock_patched():
-        w.exp_i = PyLong_AsLongLongAndOverflow(expiration, &overflow)
-        if not overflow:
-            w.exp_kind = GF_NUM_INT
-            return gf_in_window_clock(&w, ts)
+    if now is None and small >= 0 and not clock_patched():
+        w.exp_kind = GF_NUM_INT
+        w.exp_i = small
+        return gf_in_window_clock(&w, ts)
     return in_window_slow(ts, expiration, now)
 
 

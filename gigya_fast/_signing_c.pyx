@@ -47,7 +47,6 @@ from gigya_fast._core.capi cimport (
     PyLong_AsLongLongAndOverflow,
     PyLong_CheckExact,
     PyObject,
-    PyTuple_GET_ITEM,
     PyUnicode_Check,
     PyUnicode_CheckExact,
     PyUnicode_DATA,
@@ -320,7 +319,7 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
     cdef size_t lens[5]
     cdef size_t nparts
     cdef int overflow = 0
-    cdef long long ivalue = -1
+    cdef long long ivalue = -1, small_expiration = -1
     cdef object text = None
 
     uid = str_arg("uid", uid)
@@ -335,9 +334,9 @@ cdef object _validate(Signer signer, object uid, object timestamp, object friend
         text = timestamp_text_fast(timestamp, tsbuf, &ts, &ts_len)
     if friend:
         friend_uid = str_arg("friend_uid", friend_uid)
-    expiration = window_expiration(expiration)
+    expiration = window_expiration(expiration, &small_expiration)
     now = window_number("now", now)
-    if not in_window(ts, ts_len, expiration, now, ivalue if text is None else -1):
+    if not in_window(ts, ts_len, expiration, now, ivalue if text is None else -1, small_expiration):
         return False
 
     # A non-ASCII timestamp text or a lone surrogate: let Python build the message, which
@@ -401,21 +400,21 @@ cdef object _validate_slow(Signer signer, object text, const char *tsbuf,
 cdef dict _signers = {}
 
 
-# (secret str, its Signer): the last one used
-cdef tuple _last_signer = (object(), None)
+# The last secret str used and its Signer (set together: no Python code runs in between).
+cdef object _last_secret = None
+cdef Signer _last_signer = None
 
 
 cdef inline Signer _signer_for(object secret):
     """A cached Signer per secret string (bounded, like the spec's), so hot loops never re-decode
-    the secret. The last (secret, Signer) pair is checked first by identity."""
-    cdef tuple last = _last_signer
-    if <PyObject *>PyTuple_GET_ITEM(last, 0) == <PyObject *>secret:
-        return <Signer>PyTuple_GET_ITEM(last, 1)
+    the secret. The last secret is checked first, by identity."""
+    if secret is _last_secret and _last_signer is not None:
+        return _last_signer
     return _signer_lookup(secret)
 
 
 cdef Signer _signer_lookup(object secret):
-    global _last_signer
+    global _last_secret, _last_signer
     cdef PyObject *cached
     cdef Signer signer
     if PyUnicode_Check(secret) and not PyUnicode_CheckExact(secret):
@@ -425,7 +424,7 @@ cdef Signer _signer_lookup(object secret):
         cached = PyDict_GetItem(_signers, secret)
         if cached != NULL:
             signer = <Signer>cached
-            _last_signer = (secret, signer)
+            _last_secret, _last_signer = secret, signer
             return signer
     signer = Signer(secret)
     if not PyUnicode_CheckExact(secret):
@@ -433,7 +432,7 @@ cdef Signer _signer_lookup(object secret):
     if len(_signers) >= _SIGNER_CACHE_SIZE:
         _signers.clear()
     _signers[secret] = signer
-    _last_signer = (secret, signer)
+    _last_secret, _last_signer = secret, signer
     return signer
 
 

@@ -1,10 +1,11 @@
-"""Build script: compiles the signing kernels (Cython + our C core).
+"""Build script: compiles the kernels (Cython + our C core).
 
-Cython is used when installed; otherwise the generated ``.c`` shipped in the
-sdist is compiled. If compiling fails the package installs as pure Python with
-a loud banner, except under ``GIGYA_FAST_REQUIRE_EXTENSIONS=1`` or
-``CIBUILDWHEEL=1``, where the failure is fatal (a wheel must never silently
-ship the slow path).
+Cython is used when installed; otherwise the generated ``.c`` files shipped in the
+sdist are compiled. If compiling fails the package installs as pure Python with a
+loud banner, except under ``GIGYA_FAST_REQUIRE_EXTENSIONS=1`` or ``CIBUILDWHEEL=1``,
+where the failure is fatal (a wheel must never silently ship the slow path).
+``GIGYA_FAST_NO_TEST_HOOKS=1`` leaves out ``gigya_fast._testhooks_c`` (test-only
+access to the C core; its tests then skip, saying why).
 """
 
 import os
@@ -15,15 +16,24 @@ from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORE = os.path.join("gigya_fast", "_core")
-CORE_SOURCES = sorted(
-    os.path.join(CORE, name) for name in os.listdir(os.path.join(HERE, CORE)) if name.endswith(".c")
-) if os.path.isdir(os.path.join(HERE, CORE)) else []
-# The .pyx's parts (``include``d): the extension is rebuilt when one of them changes.
-PXI_SOURCES = sorted(
-    os.path.join("gigya_fast", name)
-    for name in os.listdir(os.path.join(HERE, "gigya_fast"))
-    if name.startswith("_signing_c_") and name.endswith(".pxi")
-)
+
+
+def _core(*names):
+    return [os.path.join(CORE, "gf_%s.c" % name) for name in names]
+
+
+HASHING = _core("sha1", "hmac", "codec", "batch", "hooks", "clock")
+# Each extension module: its .pyx and the C core sources it links (each links its own
+# copy; keys made by another module are rebound, see gf_hmac_rebind).
+MODULES = {
+    "gigya_fast._checks_c": _core("clock"),
+    "gigya_fast._serialize_c": _core("codec"),
+    "gigya_fast._signing_batch_c": HASHING,
+    "gigya_fast._signing_c": HASHING,
+    "gigya_fast._testhooks_c": HASHING,
+    "gigya_fast.webhooks._notification_c": [],
+    "gigya_fast.webhooks._batch_c": HASHING,
+}
 
 
 def _flag(name):
@@ -32,44 +42,66 @@ def _flag(name):
 
 REQUIRE = _flag("GIGYA_FAST_REQUIRE_EXTENSIONS") or _flag("CIBUILDWHEEL")
 SKIP = _flag("GIGYA_FAST_NO_EXTENSIONS") and not REQUIRE
+NO_TEST_HOOKS = _flag("GIGYA_FAST_NO_TEST_HOOKS")
+
+
+def _depends():
+    """What a rebuild depends on besides the .pyx: the C core and every .pxd."""
+    found = []
+    for folder, _, names in os.walk(os.path.join(HERE, "gigya_fast")):
+        for name in names:
+            if name.endswith((".pxd", ".h", ".c")) and not name.endswith("_c.c"):
+                found.append(os.path.relpath(os.path.join(folder, name), HERE))
+    return sorted(found)
 
 
 def _extensions():
-    pyx = os.path.join("gigya_fast", "_signing_c.pyx")
-    generated = os.path.join("gigya_fast", "_signing_c.c")
     try:
         from Cython.Build import cythonize
     except ImportError:
         cythonize = None
-    if cythonize is None and not os.path.exists(os.path.join(HERE, generated)):
-        if REQUIRE:
-            raise RuntimeError("Cython is not installed and no generated C is present")
-        return []
     if os.name == "nt":
         compile_args = ["/O2"]
+        link_args = []
     else:
-        compile_args = ["-O3", "-fno-strict-aliasing"]
-    link_args = []
+        # -flto: the C core's small functions (the signature compare, the window clock) are
+        # inlined into the Cython code that calls them
+        compile_args = ["-O3", "-fno-strict-aliasing", "-flto"]
+        link_args = ["-O3", "-flto"]
     if _flag("GIGYA_FAST_SANITIZE"):
         compile_args = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined"]
         link_args = ["-fsanitize=address,undefined"]
     if os.name != "nt":
-        # the batch kernels start native threads (pthreads); Windows uses Win32 threads
-        compile_args = compile_args + ["-pthread"]
+        # the batch kernels start native threads (pthreads); Windows uses Win32 threads.
+        # Hidden symbols: only PyInit_* is exported (Python.h marks it), so calls into the C
+        # core are direct instead of going through the PLT.
+        compile_args = compile_args + ["-pthread", "-fvisibility=hidden"]
         link_args = link_args + ["-pthread"]
-    ext = Extension(
-        "gigya_fast._signing_c",
-        sources=[pyx if cythonize else generated] + CORE_SOURCES,
-        include_dirs=[CORE],
-        depends=([os.path.join(CORE, name) for name in sorted(os.listdir(os.path.join(HERE, CORE)))]
-                 if os.path.isdir(os.path.join(HERE, CORE)) else []) + PXI_SOURCES,
-        extra_compile_args=compile_args,
-        extra_link_args=link_args,
-    )
+    depends = _depends()
+    extensions = []
+    for name, core in MODULES.items():
+        if name == "gigya_fast._testhooks_c" and NO_TEST_HOOKS:
+            continue
+        stem = name.replace(".", os.sep)
+        source = stem + (".pyx" if cythonize else ".c")
+        if not os.path.exists(os.path.join(HERE, source)):
+            if REQUIRE:
+                raise RuntimeError("Cython is not installed and %s is missing" % source)
+            return []  # an sdist without its generated C: all or nothing
+        extensions.append(
+            Extension(
+                name,
+                sources=[source] + core,
+                include_dirs=[CORE],
+                depends=depends,
+                extra_compile_args=compile_args,
+                extra_link_args=link_args,
+            )
+        )
     if cythonize is None:
-        return [ext]
+        return extensions
     return cythonize(
-        [ext],
+        extensions,
         language_level=3,
         compiler_directives={"boundscheck": False, "wraparound": False, "cdivision": True},
     )
@@ -98,7 +130,17 @@ class OptionalBuildExt(build_ext):
         try:
             super().build_extension(ext)
         except Exception as exc:  # noqa: BLE001
-            self._fallback(exc)
+            if "-flto" not in ext.extra_compile_args:
+                self._fallback(exc)
+                return
+            # a toolchain without link-time optimisation (clang without its linker plugin...)
+            sys.stderr.write("gigya_fast: building %s without -flto (%s)\n" % (ext.name, str(exc)[:120]))
+            ext.extra_compile_args = [arg for arg in ext.extra_compile_args if arg != "-flto"]
+            ext.extra_link_args = [arg for arg in ext.extra_link_args if arg != "-flto"]
+            try:
+                super().build_extension(ext)
+            except Exception as again:  # noqa: BLE001
+                self._fallback(again)
 
     def _fallback(self, exc):
         if REQUIRE:

@@ -56,6 +56,7 @@ def serialize_value(value: object) -> Optional[str]:
 def _check_key(key: object) -> str:
     if not isinstance(key, str):
         raise TypeError("parameter names must be str, not %s" % _type_name(key))
+    key = str.__str__(key)
     if not key or not _BAD_KEY_CHARS.isdisjoint(key):
         raise ValueError("parameter names must be non-empty and contain none of & = %% +: %r" % key)
     key.encode("utf-8")  # a lone surrogate fails here, as in a value, not later in the body
@@ -69,12 +70,15 @@ def build_query_string(params: Mapping[str, object]) -> str:
     """
     if not isinstance(params, Mapping):
         raise TypeError("params must be a mapping, not %s" % _type_name(params))
+    # The caller's mapping is read once, before any value is serialised: serialising may
+    # run the caller's code (a dict subclass's items(), say), which must not change what
+    # is signed.
     pairs = []
-    for key in params:
-        _check_key(key)
+    for key, value in list(params.items()):
+        key = _check_key(key)
         if key == "sig":
             continue
-        text = serialize_value(params[key])
+        text = serialize_value(value)
         if text is not None:
             pairs.append((key, text))
     pairs.sort()
@@ -108,7 +112,7 @@ def _normalize_url(url: str) -> str:
 
 def build_base_string(http_method: str, url: str, params: Mapping[str, object]) -> str:
     """The OAuth1-style base string CDC signs: ``METHOD&enc(url)&enc(query string)``."""
-    _require_str("http_method", http_method)
-    _require_str("url", url)
+    http_method = _require_str("http_method", http_method)
+    url = _require_str("url", url)
     query = build_query_string(params)
     return http_method.upper() + "&" + quote(_normalize_url(url), safe="") + "&" + quote(query, safe="")

@@ -1,9 +1,8 @@
 """Type stub of the compiled signing kernels: the same API as ``_signing_py``."""
 
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-Timestamp = Union[str, int]
-Number = Union[int, float]
+from ._checks_py import Number, Timestamp
 
 __all__ = [
     "IMPLEMENTATION",
@@ -112,66 +111,3 @@ def get_dynamic_session_signature_user_signed(
     glt_cookie: str, timeout_seconds: int, user_key: str, secret: str, *, now: Optional[Number] = None
 ) -> str: ...
 def kernel_info() -> Dict[str, str]: ...
-
-# test hooks of the C core (not public)
-def _sha1_backend() -> str: ...
-def _shani_supported() -> bool: ...
-def _sha1(data: bytes, backend: str = "active", chunk: int = 0) -> bytes: ...
-def _hmac_sha1(key: bytes, data: bytes, backend: str = "active") -> bytes: ...
-def _b64_decode_strict(text: str) -> Optional[bytes]: ...
-def _b64_encode(data: bytes) -> str: ...
-def _effective_threads(n: int, threads: int) -> int: ...
-
-# Webhook batches: not part of __all__ (the signing kernels' API); the twins of
-# gigya_fast.webhooks._batch_py.verify_webhook_batch and _notification_py.Notification,
-# selected by gigya_fast.webhooks._kernels.
-
-class Notification:
-    body: bytes
-    headers: Mapping[str, str]
-    _ctx: Tuple[FrozenSet[str], Any]
-    _data: Optional[Dict[str, Any]]
-    _timestamp: Optional[Number]
-    _events: Optional[Tuple[Any, ...]]
-    _new_events: Optional[Tuple[Any, ...]]
-    def __init__(self, body: bytes, headers: Mapping[str, str], ctx: Tuple[FrozenSet[str], Any]) -> None: ...
-    @classmethod
-    def create(
-        cls,
-        body: bytes,
-        headers: Optional[Mapping[str, str]] = None,
-        *,
-        verified_by: Iterable[str] = (),
-        dedupe: Any = None,
-        data: Optional[Dict[str, Any]] = None,
-        timestamp: Optional[Number] = None,
-    ) -> Notification: ...
-    @property
-    def verified_by(self) -> FrozenSet[str]: ...
-    @property
-    def data(self) -> Dict[str, Any]: ...
-    @property
-    def nonce(self) -> str: ...
-    @property
-    def timestamp(self) -> Number: ...
-    @property
-    def events(self) -> Tuple[Any, ...]: ...
-    @property
-    def new_events(self) -> Tuple[Any, ...]: ...
-    @property
-    def duplicate_count(self) -> int: ...
-    def release(self) -> None: ...
-    def to_dict(self) -> Dict[str, Any]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]: ...
-    __hash__: None  # type: ignore[assignment]
-
-def verify_webhook_batch(
-    signer: Signer,
-    items: List[Any],
-    max_body: int,
-    window: Optional[Tuple[int, int]],
-    threads: int,
-    ctx: Tuple[FrozenSet[str], Any],
-    finish: Callable[[bytes, Dict[str, Any]], Any],
-) -> Optional[List[Any]]: ...

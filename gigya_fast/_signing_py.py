@@ -25,6 +25,7 @@ from ._checks_py import (
     Timestamp,
     _check_threads,
     _check_window_args,
+    _exact_bytes,
     _require_str,
     _signature_bytes,
     _timestamp_in_window,
@@ -65,8 +66,7 @@ _STRICT_B64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9
 
 
 def _decode_secret(secret: object) -> bytes:
-    _require_str("secret", secret)
-    assert isinstance(secret, str)
+    secret = _require_str("secret", secret)
     if not secret:
         raise InvalidSecretError("secret is empty")
     if len(secret) % 4:
@@ -112,19 +112,17 @@ class Signer:
 
     def sign(self, base_string: str) -> str:
         """base64(HMAC-SHA1(secret, UTF-8 of *base_string*))."""
-        _require_str("base_string", base_string)
-        return self._digest_b64(str.encode(base_string, "utf-8")).decode("ascii")
+        base_string = _require_str("base_string", base_string)
+        return self._digest_b64(base_string.encode("utf-8")).decode("ascii")
 
     def sign_bytes(self, message: bytes) -> str:
         """base64(HMAC-SHA1(secret, *message*)), e.g. a webhook body."""
-        if not isinstance(message, (bytes, bytearray)):
-            raise TypeError("message must be bytes, not %s" % _type_name(message))
-        return self._digest_b64(bytes(message)).decode("ascii")
+        return self._digest_b64(_exact_bytes("message", message)).decode("ascii")
 
     def sign_request(self, http_method: str, url: str, params: Mapping[str, object]) -> Tuple[str, str]:
         """Return ``(query_string, sig)`` for a request: the body is ``query_string + "&sig=" + enc(sig)``."""
-        _require_str("http_method", http_method)
-        _require_str("url", url)
+        http_method = _require_str("http_method", http_method)
+        url = _require_str("url", url)
         query = build_query_string(params)
         base = http_method.upper() + "&" + quote(_normalize_url(url), safe="") + "&" + quote(query, safe="")
         return query, self._digest_b64(base.encode("utf-8")).decode("ascii")
@@ -145,9 +143,9 @@ class Signer:
         now: Optional[Number] = None,
     ) -> bool:
         """Check a UIDSignature over ``<timestamp>_<uid>`` and the timestamp window."""
-        _require_str("uid", uid)
+        uid = _require_str("uid", uid)
         text = _timestamp_text(timestamp)
-        _check_window_args(expiration, now)
+        expiration, now = _check_window_args(expiration, now)
         if not _timestamp_in_window(text, expiration, now):
             return False
         return self._matches((text + "_" + uid).encode("utf-8"), signature)
@@ -163,10 +161,10 @@ class Signer:
         now: Optional[Number] = None,
     ) -> bool:
         """Check a friendshipSignature over ``<timestamp>_<friend_uid>_<uid>`` and the window."""
-        _require_str("uid", uid)
+        uid = _require_str("uid", uid)
         text = _timestamp_text(timestamp)
-        _require_str("friend_uid", friend_uid)
-        _check_window_args(expiration, now)
+        friend_uid = _require_str("friend_uid", friend_uid)
+        expiration, now = _check_window_args(expiration, now)
         if not _timestamp_in_window(text, expiration, now):
             return False
         return self._matches((text + "_" + friend_uid + "_" + uid).encode("utf-8"), signature)
@@ -181,15 +179,19 @@ class Signer:
         now: Optional[Number] = None,
         threads: int = 1,
     ) -> List[bool]:
-        """Validate many UIDSignatures at once; results in input order."""
+        """Validate many UIDSignatures at once; results in input order.
+
+        The compiled kernels run the HMACs without the GIL on *threads* native threads.
+        """
         _check_threads(threads)
-        _check_window_args(expiration, now)
+        expiration, now = _check_window_args(expiration, now)
+        # the batch reads its own copies: a finalizer or another thread may change the caller's
         uids, timestamps, signatures = list(uids), list(timestamps), list(signatures)
         if not len(uids) == len(timestamps) == len(signatures):
             raise ValueError("uids, timestamps and signatures must have the same length")
         texts = []
-        for uid, timestamp in zip(uids, timestamps):
-            _require_str("uid", uid)
+        for i, (uid, timestamp) in enumerate(zip(uids, timestamps)):
+            uids[i] = _require_str("uid", uid)
             texts.append(_timestamp_text(timestamp))
         current = time.time() if now is None else now
         return [
@@ -205,35 +207,38 @@ class Signer:
         *,
         threads: int = 1,
     ) -> List[bool]:
-        """Check base64 HMAC-SHA1 *signatures* over raw *messages* (webhook bodies)."""
+        """Check base64 HMAC-SHA1 *signatures* over raw *messages* (webhook bodies).
+
+        The compiled kernels run the HMACs without the GIL on *threads* native threads.
+        """
         _check_threads(threads)
         messages, signatures = list(messages), list(signatures)
         if len(messages) != len(signatures):
             raise ValueError("messages and signatures must have the same length")
-        for message in messages:
-            if not isinstance(message, (bytes, bytearray)):
-                raise TypeError("messages must be bytes, not %s" % _type_name(message))
-        return [self._matches(bytes(m), s) for m, s in zip(messages, signatures)]
+        bodies = [_exact_bytes("messages", message) for message in messages]
+        return [self._matches(m, s) for m, s in zip(bodies, signatures)]
 
 
 _signers: Dict[str, Signer] = {}
 
 
 def _signer_for(secret: object) -> Signer:
-    if isinstance(secret, str):
-        signer = _signers.get(secret)
-        if signer is not None:
-            return signer
-    signer = Signer(secret)  # type: ignore[arg-type]
+    """A cached Signer per secret; a str subclass is looked up by its real characters
+    (its own __hash__/__eq__ never decide which key is used)."""
+    secret = _require_str("secret", secret)
+    signer = _signers.get(secret)
+    if signer is not None:
+        return signer
+    signer = Signer(secret)
     if len(_signers) >= _SIGNER_CACHE_SIZE:
         _signers.clear()
-    _signers[secret] = signer  # type: ignore[index]
+    _signers[secret] = signer
     return signer
 
 
 def calc_signature(base_string: str, secret: str) -> str:
     """base64(HMAC-SHA1(base64decode(secret), UTF-8 of *base_string*))."""
-    _require_str("base_string", base_string)
+    base_string = _require_str("base_string", base_string)
     return _signer_for(secret).sign(base_string)
 
 
@@ -289,9 +294,9 @@ def validate_user_signatures(
 def _expiry(timeout_seconds: object, now: object) -> int:
     if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int):
         raise TypeError("timeout_seconds must be int, not %s" % _type_name(timeout_seconds))
-    _check_window_args(None, now)
+    _, now = _check_window_args(None, now)
     current = time.time() if now is None else now
-    return int(current) + timeout_seconds  # type: ignore[call-overload,no-any-return]
+    return int(current) + int.__int__(timeout_seconds)
 
 
 def _login_token(glt_cookie: object) -> str:
@@ -314,7 +319,7 @@ def get_dynamic_session_signature_user_signed(
     """``gltexp_<apiKey>`` cookie value signed with a user key's secret: ``<exp>_<userKey>_<sig>``."""
     token = _login_token(glt_cookie)
     expiry = _expiry(timeout_seconds, now)
-    _require_str("user_key", user_key)
+    user_key = _require_str("user_key", user_key)
     signer = _signer_for(secret)
     return "%d_%s_%s" % (expiry, user_key, signer.sign("%s_%d_%s" % (token, expiry, user_key)))
 

@@ -2,7 +2,8 @@
 # Compile the C core (gigya_fast/_core/*.c) with every warning we can afford, as errors,
 # under gcc and clang, C99 and C11, -O0 and -O2 (some warnings only appear when optimising).
 # Then advisory passes (not fatal): stricter warnings (-Wconversion ...), gcc -fanalyzer,
-# and the Cython-generated gigya_fast/_signing_c.c with -Wall -Wextra against Python.h.
+# and the Cython-generated modules (gigya_fast/*_c.c, gigya_fast/webhooks/*_c.c) with -Wall -Wextra
+# against Python.h.
 #
 # Usage: scripts/check_compilers.sh [--strict-only]   (exit 1 when a fatal pass fails)
 # Needs gcc and clang (apt-get install -y clang).
@@ -73,23 +74,25 @@ if command -v gcc >/dev/null; then
     compile "gcc -fanalyzer" gcc -std=c11 -O1 -fanalyzer || true
 fi
 
-generated=gigya_fast/_signing_c.c
-if [ -f "$generated" ]; then
-    echo "== advisory: the Cython-generated $generated (-Wall -Wextra; Cython's own code may warn)"
+generated=(gigya_fast/*_c.c gigya_fast/webhooks/*_c.c)
+if [ ${#generated[@]} -gt 0 ]; then
+    echo "== advisory: the Cython-generated modules (-Wall -Wextra; Cython's own code may warn)"
     py_inc=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
     for cc in gcc clang; do
         command -v "$cc" >/dev/null || continue
-        if "$cc" -std=c11 -O2 -Wall -Wextra -fPIC -I"$py_inc" -I"$CORE" -c "$generated" -o "$OUT/gen.o" \
-            >"$OUT/gen.log" 2>&1; then
-            n=$(grep -c 'warning:' "$OUT/gen.log" || true)
-            echo "OK    $cc generated module ($n warnings)"
-            grep 'warning:' "$OUT/gen.log" | sed 's/^/      /' | sort | uniq -c | head -40
-        else
-            echo "FAIL  $cc generated module"
-            sed 's/^/      /' "$OUT/gen.log" | head -60
-        fi
+        for module in "${generated[@]}"; do
+            if "$cc" -std=c11 -O2 -Wall -Wextra -fPIC -I"$py_inc" -I"$CORE" -c "$module" -o "$OUT/gen.o" \
+                >"$OUT/gen.log" 2>&1; then
+                n=$(grep -c 'warning:' "$OUT/gen.log" || true)
+                echo "OK    $cc $module ($n warnings)"
+                grep 'warning:' "$OUT/gen.log" | sed 's/^/      /' | sort | uniq -c | head -20
+            else
+                echo "FAIL  $cc $module"
+                sed 's/^/      /' "$OUT/gen.log" | head -60
+            fi
+        done
     done
 else
-    echo "== skipped the generated module: $generated not present (run pip install -e . first)"
+    echo "== skipped the generated modules: none present (run pip install -e . first)"
 fi
 exit "$status"

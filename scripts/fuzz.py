@@ -51,8 +51,14 @@ from tests.hardening._hostile import (  # noqa: E402 - needs the source tree on 
     IntSub,
     Level,
     ListSub,
+    LyingByteArray,
+    LyingBytes,
+    LyingStr,
     Opaque,
     StrSub,
+    UnhashableStr,
+    colliding,
+    mutating_params,
     outcome,
 )
 
@@ -62,22 +68,24 @@ with atheris.instrument_imports(include=["gigya_fast._signing_py", "gigya_fast.w
 
 Kernels = Any  # the two kernel modules (same names, no common static type)
 COMPILED: Kernels = None  # the compiled kernels, loaded by main()
+COMPILED_WEBHOOK_BATCH: Any = None  # the compiled webhook batch kernel, loaded by main()
 
 
 def load_compiled(self_check: bool) -> None:
     """Import the compiled kernels (or, with *self_check*, a second copy of the pure ones)."""
-    global COMPILED
+    global COMPILED, COMPILED_WEBHOOK_BATCH
     if self_check:
         spec = importlib.util.find_spec("gigya_fast._signing_py")
         assert spec is not None and spec.loader is not None
         COMPILED = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(COMPILED)
+        COMPILED_WEBHOOK_BATCH = PURE_WEBHOOK_BATCH.verify_webhook_batch
         return
     try:
-        _signing_c = importlib.import_module("gigya_fast._signing_c")
+        COMPILED = importlib.import_module("gigya_fast._signing_c")
+        COMPILED_WEBHOOK_BATCH = importlib.import_module("gigya_fast.webhooks._batch_c").verify_webhook_batch
     except ImportError as exc:  # pragma: no cover - depends on the build
         sys.exit(f"the compiled kernels are not importable ({exc}); build them first: pip install -e .")
-    COMPILED = _signing_c
 
 
 SECRETS = [
@@ -122,12 +130,30 @@ class Gen:
         return str(self.fdp.ConsumeUnicodeNoSurrogates(length))
 
     def string_like(self, max_len: int = 24) -> Any:
-        kind = self.n(0, 15)
+        kind = self.n(0, 18)
         if kind == 0:
             return StrSub(self.text(max_len))
         if kind == 1:
             return self.pick([None, b"bytes", 7, 1.5, Opaque(), True, ["x"]])
+        if kind == 2:
+            return LyingStr(self.text(max_len))
+        if kind == 3:
+            return colliding(self.text(max_len), self.pick(SECRETS))
+        if kind == 4:
+            return UnhashableStr(self.text(max_len))
         return self.text(max_len)
+
+    def message(self) -> Any:
+        """A message to HMAC: bytes mostly, sometimes a subclass whose __bytes__ lies."""
+        data = bytes(self.fdp.ConsumeBytes(self.n(0, 64)))
+        kind = self.n(0, 11)
+        if kind == 0:
+            return LyingBytes(data)
+        if kind == 1:
+            return LyingByteArray(data)
+        if kind == 2:
+            return bytearray(data)
+        return data
 
     def integer(self) -> int:
         kind = self.n(0, 6)
@@ -235,14 +261,20 @@ class Gen:
             return self.text(6)
         return "".join(self.pick("abcdefghXYZ_.-0123\u00e9") for _ in range(self.n(1, 6)))
 
-    def params(self) -> Any:
+    def params(self) -> Callable[[], Any]:
+        """A maker of the params: called once per implementation (some kinds change them)."""
         items = {self.key(): self.value() for _ in range(self.n(0, 6))}
         kind = self.n(0, 9)
         if kind == 0:
-            return HostileMapping(items, self.n(0, 6))
-        if kind == 1:
-            return self.pick([list(items.items()), None, "a=b", Opaque()])
-        return items
+            made: Any = HostileMapping(items, self.n(0, 6))
+        elif kind == 1:
+            made = self.pick([list(items.items()), None, "a=b", Opaque()])
+        elif kind == 2:
+            # a value whose items() (json.dumps calls it) changes the params mid-signing
+            return lambda: mutating_params(items)
+        else:
+            made = items
+        return lambda: made
 
     def url(self) -> Any:
         if self.n(0, 9) == 0:
@@ -274,7 +306,10 @@ class Gen:
         if kind == 6:
             return self.pick(["", "=", "====", "AAA", "AAAAA", "AA=A", "A===", "AB==", "AB=", "QQ==QQ==", 5, None])
         if kind == 7:
-            return StrSub(self.pick(SECRETS))
+            return self.pick([StrSub, LyingStr, UnhashableStr])(self.pick(SECRETS))
+        if kind == 8:
+            # looks like (hashes like, equals) another secret: a cache must not confuse them
+            return colliding(self.pick(SECRETS), self.pick(SECRETS))
         return self.text(12)
 
     def signature(self, good: str) -> Any:
@@ -351,13 +386,15 @@ def target_base_string(data: bytes) -> None:
     g = Gen(data)
     params = g.params()
     url = g.url()
-    method = g.pick(["POST", "post", "GET", "", "p\u00f6st", None, StrSub("POST")])
+    method = g.pick(["POST", "post", "GET", "", "p\u00f6st", None, StrSub("POST"), LyingStr("post")])
     secret = g.secret()
-    show = lambda: repr((method, url, params, secret))  # noqa: E731
-    RECORDER.check("base_string", "build_query_string", lambda k: k.build_query_string(params), show)
+    show = lambda: repr((method, url, params(), secret))  # noqa: E731
+    RECORDER.check("base_string", "build_query_string", lambda k: k.build_query_string(params()), show)
     RECORDER.check("base_string", "normalize_url", lambda k: k.normalize_url(url), show)
-    RECORDER.check("base_string", "build_base_string", lambda k: k.build_base_string(method, url, params), show)
-    RECORDER.check("base_string", "sign_request", lambda k: k.Signer(secret).sign_request(method, url, params), show)
+    RECORDER.check("base_string", "build_base_string", lambda k: k.build_base_string(method, url, params()), show)
+    RECORDER.check(
+        "base_string", "sign_request", lambda k: k.Signer(secret).sign_request(method, url, params()), show
+    )
 
 
 def target_signatures(data: bytes) -> None:
@@ -375,9 +412,9 @@ def target_signatures(data: bytes) -> None:
     sig = g.signature(_good_sig(secret, f"{stamp}_{uid}"))
     fsig = g.signature(_good_sig(secret, f"{stamp}_{friend}_{uid}"))
     message = (
-        g.pick([b"", b"body", bytearray(b"body"), memoryview(b"m"), "str", None])
+        g.pick([b"", b"body", bytearray(b"body"), memoryview(b"m"), "str", None, LyingBytes(b"b")])
         if g.n(0, 3)
-        else bytes(g.fdp.ConsumeBytes(g.n(0, 200)))
+        else g.message()
     )
     glt = g.string_like()
     timeout = g.pick([0, 1, 3600, -5, 2**31, 2**63, 2**70, True, 1.5, None]) if g.flag() else g.integer()
@@ -435,10 +472,10 @@ def target_batch(data: bytes) -> None:
     if g.n(0, 7) == 0:
         stamps = stamps + [1]
     threads = g.threads()
-    messages: List[Any] = [bytes(g.fdp.ConsumeBytes(g.n(0, 64))) for _ in range(size)]
+    messages: List[Any] = [g.message() for _ in range(size)]
     if size and g.n(0, 7) == 0:
         messages[g.n(0, size - 1)] = g.pick(["str", None, bytearray(b"ba"), memoryview(b"mv"), 5])
-    macs = [g.signature(_good_sig(secret, "x")) if g.flag() else _mac(secret, m) for m in messages]
+    macs = [g.signature(_good_sig(secret, "x")) if g.flag() else _mac(secret, _real_bytes(m)) for m in messages]
     if g.n(0, 7) == 0:
         macs = macs[: g.n(0, len(macs))]
     # Sequences are rebuilt for each implementation: iterators are consumed.
@@ -541,10 +578,17 @@ def target_webhooks(data: bytes) -> None:
     show = lambda: repr((secret, items[:10], len(items), window, max_body, threads))  # noqa: E731
 
     def run(k: Kernels) -> Any:
-        batch = PURE_WEBHOOK_BATCH.verify_webhook_batch if k is PURE_KERNELS else k.verify_webhook_batch
+        batch = PURE_WEBHOOK_BATCH.verify_webhook_batch if k is PURE_KERNELS else COMPILED_WEBHOOK_BATCH
         return _webhook_outcome(batch(k.Signer(secret), items, max_body, window, threads, ctx, _finish))
 
     RECORDER.check("webhooks", "verify_webhook_batch", run, show)
+
+
+def _real_bytes(message: Any) -> Any:
+    """The contents of a bytes/bytearray (subclass), or *message* itself."""
+    if isinstance(message, (bytes, bytearray)):
+        return bytes(memoryview(message))
+    return message
 
 
 def _mac(secret: Any, message: Any) -> Any:

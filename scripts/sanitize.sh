@@ -71,7 +71,7 @@ rm -rf "$WORK/src" "$WORK/tests-run"
 mkdir -p "$WORK/src"
 (cd "$SRC" && tar --exclude=./build --exclude='./.venv*' --exclude='*.so' --exclude=__pycache__ \
     --exclude=./.git --exclude='*.egg-info' --exclude=./dist -cf - .) | (cd "$WORK/src" && tar -xf -)
-rm -f "$WORK/src/gigya_fast/_signing_c.c"   # regenerate from the .pyx
+rm -f "$WORK"/src/gigya_fast/*_c.c "$WORK"/src/gigya_fast/webhooks/*_c.c   # regenerate from the .pyx files
 
 if [ ! -x "$WORK/venv/bin/python" ] || [ "$KEEP" -eq 0 ]; then
     echo "== venv $WORK/venv (system site-packages for pytest, hypothesis, Cython, atheris)"
@@ -89,10 +89,13 @@ echo "== building with clang, GIGYA_FAST_SANITIZE=1"
     GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
     "$VPY" -m pip install --no-build-isolation --no-deps --force-reinstall -q . ) >"$WORK/build.log" 2>&1 || {
     tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
-SO=$(cd / && "$VPY" -c 'import importlib.util as u; print(u.find_spec("gigya_fast._signing_c").origin)' 2>/dev/null || true)
-echo "   built $SO"
-# (no grep -q: with pipefail, an early exit would SIGPIPE nm and fail the pipeline)
-nm -D "$SO" | grep __asan_ >/dev/null || { echo "the extension is not instrumented (no __asan_ symbols)" >&2; exit 1; }
+for module in gigya_fast._signing_c gigya_fast._signing_batch_c gigya_fast._serialize_c gigya_fast._checks_c \
+    gigya_fast.webhooks._batch_c gigya_fast.webhooks._notification_c gigya_fast._testhooks_c; do
+    SO=$(cd / && "$VPY" -c "import importlib.util as u; print(u.find_spec('$module').origin)" 2>/dev/null || true)
+    echo "   built $SO"
+    # (no grep -q: with pipefail, an early exit would SIGPIPE nm and fail the pipeline)
+    nm -D "$SO" | grep __asan_ >/dev/null || { echo "$module is not instrumented (no __asan_ symbols)" >&2; exit 1; }
+done
 
 # (RSS tests are skipped: ASan keeps freed memory in quarantine, so RSS grows by design.)
 # Tests run from a copy outside the source tree so the sanitized install is what is imported.

@@ -36,17 +36,28 @@ from typing import Dict, List, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
+# The compiled modules: each ships its .pyx, .pxd (when it has one), generated .c and .pyi in
+# the sdist, and its extension and .pyi in the wheel (the test hooks may be left out of it).
+COMPILED = (
+    "gigya_fast/_checks_c",
+    "gigya_fast/_serialize_c",
+    "gigya_fast/_signing_batch_c",
+    "gigya_fast/_signing_c",
+    "gigya_fast/webhooks/_batch_c",
+    "gigya_fast/webhooks/_notification_c",
+)
+OPTIONAL_COMPILED = ("gigya_fast/_testhooks_c",)
 SDIST_MUST_HAVE = (
-    "gigya_fast/_signing_c.c",
-    "gigya_fast/_signing_c.pyx",
-    "gigya_fast/_signing_c.pyi",
+    *(stem + ext for stem in COMPILED + OPTIONAL_COMPILED for ext in (".c", ".pyx", ".pyi")),
+    "gigya_fast/_signing_c.pxd",
+    "gigya_fast/_core/core.pxd",
     "gigya_fast/py.typed",
     "gigya_fast/_core/",
     "setup.py",
     "pyproject.toml",
     "tests/conftest.py",
 )
-WHEEL_MUST_NOT_HAVE = (".pyx", ".c", ".h")
+WHEEL_MUST_NOT_HAVE = (".pyx", ".pxd", ".c", ".h")
 
 
 @dataclass
@@ -109,11 +120,13 @@ def check_wheel(wheel: Path) -> List[str]:
         names = zf.namelist()
     sources = sorted(n for n in names if n.startswith("gigya_fast/") and n.endswith(WHEEL_MUST_NOT_HAVE))
     problems = [f"wheel ships {len(sources)} C/Cython sources ({sources[0]}, ...)"] if sources else []
-    if not any(re.match(r"gigya_fast/_signing_c\..*(so|pyd)$", n) for n in names):
-        problems.append("wheel has no compiled _signing_c")
-    for need in ("gigya_fast/_signing_c.pyi", "gigya_fast/py.typed"):
-        if need not in names:
-            problems.append(f"wheel lacks {need}")
+    for stem in COMPILED:
+        if not any(re.match(re.escape(stem) + r"\..*(so|pyd)$", n) for n in names):
+            problems.append(f"wheel has no compiled {stem}")
+        if stem + ".pyi" not in names:
+            problems.append(f"wheel lacks {stem}.pyi")
+    if "gigya_fast/py.typed" not in names:
+        problems.append("wheel lacks gigya_fast/py.typed")
     return problems
 
 

@@ -18,7 +18,7 @@ from typing import Callable, List, Tuple
 
 import pytest
 
-from tests.kernels.test_vectors import OAUTH_PARAMS, OAUTH_SECRET
+from tests.kernels._vectors import OAUTH_PARAMS, OAUTH_SECRET
 
 PROTOCOL_MD = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 

@@ -43,7 +43,7 @@ def machine_info(pure: ModuleType, compiled: ModuleType | None, compiled_status:
     info = kernels.kernel_info()
     sha1 = info.get("sha1", "?")
     if compiled is not None:
-        sha1 = f"{sha1} (compiled kernels); original and pure use hashlib"
+        sha1 = f"{sha1} (compiled kernels); the pure twin uses hashlib"
     return {
         "cpu": cpu_model(),
         "cores": cores,

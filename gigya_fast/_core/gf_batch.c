@@ -25,7 +25,7 @@ int gf_hmac_b64_matches(const gf_hmac_key *key, const void *msg, size_t len, con
     }
     gf_hmac(key, msg, len, digest);
     gf_b64_encode_digest(digest, expected);
-    return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
+    return gf_ct_equal28(expected, sig);
 }
 
 int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, const size_t *lens,
@@ -38,7 +38,7 @@ int gf_hmac_parts_b64_matches(const gf_hmac_key *key, const void *const *parts, 
     }
     gf_hmac_parts(key, parts, lens, nparts, digest);
     gf_b64_encode_digest(digest, expected);
-    return gf_ct_equal(expected, GF_SIG_B64_LEN, sig, sig_len);
+    return gf_ct_equal28(expected, sig);
 }
 
 /* Work sharing: the range is cut into chunks that the caller and its helper threads take
@@ -261,7 +261,7 @@ static void gf_uid_check(const gf_batch_ctx *ctx, gf_uid_item *it, const uint8_t
 {
     char expected[GF_SIG_B64_LEN];
     gf_b64_encode_digest(digest, expected);
-    it->result = (uint8_t)gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, GF_SIG_B64_LEN);
+    it->result = (uint8_t)gf_ct_equal28(expected, it->sig);
     (void)ctx;
 }
 

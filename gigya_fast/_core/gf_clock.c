@@ -13,6 +13,10 @@
 #  include <time.h>
 #endif
 
+/* Whole seconds of margin around the window's edges for decisions on the coarse clock: far
+ * more than a tick (1-10 ms) plus the fraction of a second dropped below. */
+#define GF_COARSE_MARGIN 2
+
 double gf_time_now(void)
 {
     int64_t ns;
@@ -35,4 +39,28 @@ double gf_time_now(void)
         return (double)(ns / 1000000000);
     }
     return (double)ns / 1e9;
+}
+
+int gf_in_window_clock(gf_window *w, int64_t ts)
+{
+#if defined(CLOCK_REALTIME_COARSE)
+    struct timespec coarse;
+    /* integer seconds: now is within [coarse.tv_sec, coarse.tv_sec + 1 + a tick) */
+    if (w->exp_kind == GF_NUM_INT && w->exp_i < ((int64_t)1 << 40)
+        && clock_gettime(CLOCK_REALTIME_COARSE, &coarse) == 0) {
+        int64_t diff = (int64_t)coarse.tv_sec - ts;
+        if (diff < 0) {
+            diff = -diff;
+        }
+        if (diff <= w->exp_i - GF_COARSE_MARGIN) {
+            return 1;
+        }
+        if (diff >= w->exp_i + GF_COARSE_MARGIN) {
+            return 0;
+        }
+    }
+#endif
+    w->now_kind = GF_NUM_FLOAT;
+    w->now_d = gf_time_now();
+    return gf_in_window(w, ts);
 }

@@ -13,6 +13,7 @@ void gf_hmac_init(gf_hmac_key *key, const uint8_t *secret, size_t len, gf_sha1_c
 
     key->compress = fn ? fn : gf_sha1_active();
     key->outer_step = gf_sha1_outer_for(key->compress);
+    key->backend = key->compress == gf_sha1_compress_portable ? GF_SHA1_PORTABLE : GF_SHA1_SHANI;
     memset(block, 0, sizeof(block));
     if (len > GF_SHA1_BLOCK_SIZE) {
         gf_sha1(secret, len, block, key->compress);
@@ -213,4 +214,11 @@ void gf_hmac_wipe(gf_hmac_key *key)
 {
     gf_wipe(key->inner, sizeof(key->inner));
     gf_wipe(key->outer, sizeof(key->outer));
+}
+
+void gf_hmac_rebind(gf_hmac_key *key)
+{
+    gf_sha1_compress_fn fn = gf_sha1_compressor(key->backend);
+    key->compress = fn ? fn : gf_sha1_compress_portable;
+    key->outer_step = gf_sha1_outer_for(key->compress);
 }

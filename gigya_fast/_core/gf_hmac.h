@@ -13,6 +13,7 @@ typedef struct {
     uint32_t outer[5];  /* SHA-1 state after the block key ^ opad */
     gf_sha1_compress_fn compress;
     gf_sha1_outer_fn outer_step;
+    int backend;        /* GF_SHA1_PORTABLE or GF_SHA1_SHANI: what compress is */
 } gf_hmac_key;
 
 /* Derive the midstates; keys longer than 64 bytes are hashed first. fn NULL: active backend. */
@@ -43,6 +44,12 @@ void gf_hmac_x2(const gf_hmac_key *key, const void *msga, size_t lena, const voi
 void gf_hmac(const gf_hmac_key *key, const void *msg, size_t len, uint8_t out[GF_SHA1_DIGEST_SIZE]);
 
 void gf_hmac_wipe(gf_hmac_key *key);
+
+/* Every extension module links its own copy of the core. A key made by another module (a
+ * Signer's, in the webhook batch kernel) is rebound to this copy's functions of the same
+ * backend before use: its pointers would run the other copy's code, whose SHA-NI step this
+ * copy's two-lane dispatch does not recognise (it would fall back to one lane at a time). */
+void gf_hmac_rebind(gf_hmac_key *key);
 
 #ifdef __cplusplus
 }

@@ -44,7 +44,7 @@ static void gf_hook_check(const gf_batch_ctx *ctx, gf_hook_item *it, const uint8
 {
     char expected[GF_SIG_B64_LEN];
     gf_b64_encode_digest(digest, expected);
-    if (!gf_ct_equal(expected, GF_SIG_B64_LEN, it->sig, GF_SIG_B64_LEN)) {
+    if (!gf_ct_equal28(expected, it->sig)) {
         it->result = GF_HOOK_BAD_SIG;
         return;
     }
@@ -75,7 +75,7 @@ static void gf_hooks_range(void *arg, size_t begin, size_t end)
 {
     const gf_batch_ctx *ctx = (const gf_batch_ctx *)arg;
     gf_hook_item *items = (gf_hook_item *)ctx->items;
-    gf_hook_item *room[GF_HOOK_ROOM];
+    gf_hook_item *room[GF_HOOK_ROOM] = {NULL}; /* only room[0..waiting) is read; zeroed for the analyzers */
     uint8_t digest[GF_SHA1_DIGEST_SIZE];
     size_t waiting = 0, i, k;
     for (i = begin; i < end; i++) {

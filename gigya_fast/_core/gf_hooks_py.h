@@ -34,7 +34,7 @@ static inline int gf_hook_is_space(Py_UCS4 c)
 
 /* sig.strip() into out when it is a 28-character ASCII candidate: 1; 0 when it cannot
  * match; -1 on a Python error. */
-static int gf_hook_sig(PyObject *sig, char *out)
+static inline int gf_hook_sig(PyObject *sig, char *out)
 {
     const char *data;
     Py_ssize_t start = 0, end;
@@ -70,7 +70,7 @@ static int gf_hook_sig(PyObject *sig, char *out)
 
 /* The header's value as the spec's two dict.get calls find it (borrowed, or NULL for
  * missing/None); *err set on a Python error. */
-static PyObject *gf_hook_header(PyObject *headers, PyObject *name, PyObject *lower, int *err)
+static inline PyObject *gf_hook_header(PyObject *headers, PyObject *name, PyObject *lower, int *err)
 {
     PyObject *value = PyDict_GetItemWithError(headers, name);
     if (value == NULL && PyErr_Occurred()) {
@@ -114,7 +114,7 @@ static inline void gf_hook_prefetch(PyObject *const *items, Py_ssize_t i, Py_ssi
 /* Fill hooks[begin..end) and objs (body, headers per item; borrowed from items[0..n),
  * which the caller keeps alive) from (bytes, dict) items. 1: all filled; 0: an item needs
  * the general path; -1: a Python error is set. */
-static int gf_fill_hooks(PyObject *const *items, Py_ssize_t begin, Py_ssize_t end, Py_ssize_t n,
+static inline int gf_fill_hooks(PyObject *const *items, Py_ssize_t begin, Py_ssize_t end, Py_ssize_t n,
                          PyObject *name, PyObject *lower, Py_ssize_t max_body,
                          gf_hook_item *hooks, PyObject **objs)
 {

@@ -164,7 +164,7 @@ static inline int gf_json_string(PyObject *s, gf_buf *b)
 }
 
 /* 1: encoded into b; 0: leave it to Python's json (b is then garbage); -1: MemoryError set. */
-static int gf_json_encode(PyObject *v, gf_buf *b, int depth)
+static inline int gf_json_encode(PyObject *v, gf_buf *b, int depth)
 {
     int rc;
     if (depth > GF_JSON_MAX_DEPTH) {
@@ -336,7 +336,7 @@ static inline int gf_uid_item_put(gf_uid_item *it, gf_arena *arena, const char *
  * copied into the arena, so the GIL-free part never touches a Python object. Works on
  * [i, n) and returns the index of the first item it leaves to the caller (n when done), or
  * -1 with MemoryError. */
-static Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *const *timestamps,
+static inline Py_ssize_t gf_fill_uid_items(PyObject *const *uids, PyObject *const *timestamps,
                                     PyObject *const *signatures, gf_uid_item *items, gf_arena *arena,
                                     Py_ssize_t i, Py_ssize_t n, int mode, const gf_window *w)
 {

@@ -96,6 +96,13 @@ static inline int gf_in_window(const gf_window *w, int64_t ts)
  * as a double (exact division when the nanoseconds are whole seconds). */
 double gf_time_now(void);
 
+/* gf_in_window with now = gf_time_now() (w's expiration set, its now filled here). Where the
+ * system has a coarse wall clock (Linux: one vDSO read, no TSC arithmetic, at most one tick
+ * behind), a timestamp more than GF_COARSE_MARGIN seconds inside or outside the window is
+ * decided on it: the precise clock could not change that verdict. Only timestamps near the
+ * edge read the precise clock. */
+int gf_in_window_clock(gf_window *w, int64_t ts);
+
 #ifdef __cplusplus
 }
 #endif

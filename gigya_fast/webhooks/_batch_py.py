@@ -1,5 +1,5 @@
 """``verify_webhook_batch``, pure Python: the specification of the compiled twin in
-``gigya_fast._signing_c`` (which runs the same steps in C, the HMACs and the
+``gigya_fast.webhooks._batch_c`` (which runs the same steps in C, the HMACs and the
 window without the GIL).
 
 It covers the common HMAC-only batch and steps aside (returns None, the caller
@@ -10,17 +10,14 @@ acceptable size, so its outcome never differs from verifying item by item.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, Dict, List, Tuple, Union
 
-from .._signing_py import MAX_TIMESTAMP_DIGITS
+from .._checks_py import MAX_TIMESTAMP_DIGITS, _check_threads
 from ..errors import SignatureError
 from ._common import _E_HMAC, _E_STALE, _HMAC_LOWER, HMAC_HEADER
 from ._notification_py import Ctx, Notification
 
 __all__ = ["verify_webhook_batch", "tail_window", "tail_verdict"]
-
-logger = logging.getLogger(__name__)
 
 HOOK_BAD_SIG, HOOK_OK, HOOK_STALE, HOOK_UNDECIDED = 0, 1, 2, 3
 _KEY = b'"timestamp":'
@@ -36,12 +33,18 @@ def tail_window(window: Tuple[int, int] | None) -> TailWindow:
     """
     if window is None:
         return 0, b"", b""
-    low, high = window
+    if type(window) is not tuple or len(window) != 2 or not all(_is_int(bound) for bound in window):
+        raise TypeError("window must be None or a pair of int bounds")
+    low, high = int.__int__(window[0]), int.__int__(window[1])
     low_digits, high_digits = b"%d" % low, b"%d" % high
     width = len(low_digits)
     if low <= 0 or width != len(high_digits) or width > MAX_TIMESTAMP_DIGITS:
         return -1, b"", b""
     return width, low_digits, high_digits
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def tail_verdict(body: bytes, window: TailWindow) -> int:
@@ -77,10 +80,14 @@ def verify_webhook_batch(
     *finish(body, headers)* completes a verified item whose timestamp is not
     in the compact tail form (and may raise ``SignatureError``).
     """
+    _check_threads(threads)
+    tail = tail_window(window)
     bodies: List[bytes] = []
     heads: List[Dict[str, Any]] = []
     sigs: List[str] = []
-    for item in items:
+    # a private copy: a header lookup may run the caller's code (a str subclass key's
+    # __eq__), which must not be able to change the list being read
+    for item in list(items):
         if type(item) is not tuple or len(item) != 2:
             return None
         body, headers = item
@@ -101,7 +108,6 @@ def verify_webhook_batch(
     if not bodies:
         return None
     verdicts = signer.verify_hmacs(bodies, sigs, threads=threads)
-    tail = tail_window(window)
     results: List[Union[Notification, SignatureError]] = []
     for body, headers, ok in zip(bodies, heads, verdicts):
         verdict = tail_verdict(body, tail) if ok else HOOK_BAD_SIG

@@ -1,25 +1,38 @@
 """Selects the webhook batch kernel and the ``Notification`` class it builds: compiled
-(``gigya_fast._signing_c``) when the signing kernels are, else the pure-Python twins
-(``_batch_py``, ``_notification_py``). Both give the same results."""
+(``_batch_c``, ``_notification_c``) unless they are missing or
+``GIGYA_FAST_NO_EXTENSIONS`` asks for the pure-Python twins (``_batch_py``,
+``_notification_py``). Both give the same results."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
-from .._signing import IMPLEMENTATION
+from .._env import no_extensions
 
 __all__ = ["IMPLEMENTATION", "Notification", "verify_webhook_batch"]
 
 logger = logging.getLogger(__name__)
 
-if TYPE_CHECKING or IMPLEMENTATION != "cython":
+if TYPE_CHECKING:
     from ._batch_py import verify_webhook_batch
     from ._notification_py import Notification
+
+    IMPLEMENTATION = "python"
+elif no_extensions():
+    from ._batch_py import verify_webhook_batch
+    from ._notification_py import Notification
+
+    IMPLEMENTATION = "python"
 else:
     try:
-        from .._signing_c import Notification, verify_webhook_batch
-    except ImportError:  # pragma: no cover - an extension built from older sources
-        logger.warning("the compiled extension has no webhook batch kernel (stale build?); using pure Python")
+        from ._batch_c import verify_webhook_batch
+        from ._notification_c import Notification
+
+        IMPLEMENTATION = "cython"
+    except ImportError as exc:  # pragma: no cover - depends on the build
+        logger.debug("compiled webhook kernels unavailable (%s); using pure Python", exc)
         from ._batch_py import verify_webhook_batch
         from ._notification_py import Notification
+
+        IMPLEMENTATION = "python"

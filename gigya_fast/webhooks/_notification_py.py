@@ -1,10 +1,11 @@
-"""``Notification``, pure Python: the twin of the compiled class in ``gigya_fast._signing_c``.
+"""``Notification``, pure Python: the twin of the compiled class in
+``gigya_fast.webhooks._notification_c``.
 
-Both classes keep the same seven attributes (``None`` meaning "not computed
+Both classes keep the same eight attributes (``None`` meaning "not computed
 yet") and delegate everything beyond attribute access to the functions of this
-module, so the lazy parsing, deduplication and summaries are defined once. The
-compiled class exists for batches: the compiled batch kernel builds its
-results in C and leaves them untracked by CPython's cyclic GC, so building
+module, so the lazy parsing, deduplication, pickling and summaries are defined
+once. The compiled class exists for batches: the compiled batch kernel builds
+its results in C and leaves them untracked by CPython's cyclic GC, so building
 100k of them in ``verify_many`` never sets off collections over the caller's
 heap.
 """
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Mapping, Tuple, Union
+import warnings
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, Mapping, Tuple
 
+from .._checks_py import Number
 from ._body import Event, body_timestamp, make_event, malformed, parse_body, timestamp_field
+from ._common import HMAC_HEADER, JWT_HEADER
 
 if TYPE_CHECKING:
     from .dedupe import DedupeStore
@@ -24,12 +28,12 @@ __all__ = ["Notification"]
 
 logger = logging.getLogger(__name__)
 
-Number = Union[int, float]
 Ctx = Tuple[FrozenSet[str], "DedupeStore | None"]
 
-# Striped locks guarding the first computation of new_events (a per-instance
-# lock would make every Notification more expensive to build).
-_STRIPES = tuple(threading.Lock() for _ in range(64))
+# Held only to give a notification its own guard (a lock per instance would make every
+# Notification of a 100k batch more expensive to build); never while a store is asked.
+_GUARD_STRIPES = tuple(threading.Lock() for _ in range(64))
+_SIGNATURE_HEADERS = frozenset({HMAC_HEADER.lower(), JWT_HEADER.lower()})
 
 
 def load_data(n: Any) -> Dict[str, Any]:
@@ -68,12 +72,25 @@ def events_of(n: Any) -> Tuple[Event, ...]:
     return events
 
 
-def new_events_of(n: Any) -> Tuple[Event, ...]:
-    """The events whose ids the dedupe store had not seen; asks the store once."""
+def _guard(n: Any) -> threading.Lock:
+    """*n*'s own lock, made on first use: the store's I/O for one notification never
+    waits for another's."""
+    guard: threading.Lock | None = n._guard
+    if guard is None:
+        with _GUARD_STRIPES[id(n) % len(_GUARD_STRIPES)]:
+            guard = n._guard
+            if guard is None:
+                guard = n._guard = threading.Lock()
+    return guard
+
+
+def claim_new_events(n: Any) -> Tuple[Event, ...]:
+    """The events whose ids the dedupe store had not seen, marked as seen now; asks the
+    store once (later calls, from any thread, get the same answer)."""
     new: Tuple[Event, ...] | None = n._new_events
     if new is not None:
         return new
-    with _STRIPES[id(n) % len(_STRIPES)]:
+    with _guard(n):
         new = n._new_events
         if new is None:
             events = events_of(n)
@@ -89,9 +106,25 @@ def new_events_of(n: Any) -> Tuple[Event, ...]:
         return new
 
 
+def new_events_deprecated(n: Any, stacklevel: int) -> Tuple[Event, ...]:
+    """``Notification.new_events``: :func:`claim_new_events` with a DeprecationWarning."""
+    warnings.warn(
+        "Notification.new_events is deprecated (reading it claims the events in the dedupe store): "
+        "call claim_new_events()",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+    return claim_new_events(n)
+
+
+def duplicate_count(n: Any) -> int:
+    """How many events the claim dropped as redeliveries (claims first if not done yet)."""
+    return len(events_of(n)) - len(claim_new_events(n))
+
+
 def release(n: Any) -> None:
-    """Forget the ids ``new_events`` marked as seen."""
-    with _STRIPES[id(n) % len(_STRIPES)]:
+    """Forget the ids :func:`claim_new_events` marked as seen."""
+    with _guard(n):
         new = n._new_events
         store = n._ctx[1]
         if new and store is not None:
@@ -122,14 +155,40 @@ def equal(n: Any, other: Any) -> bool:
     return bool(n.body == other.body and n._ctx[0] == other._ctx[0])
 
 
+def _unsigned_headers(headers: Any) -> Dict[Any, Any]:
+    """The headers as a dict, without the signature headers (any case)."""
+    items = headers.items() if hasattr(headers, "items") else headers
+    kept: Dict[Any, Any] = {}
+    for key, value in items:
+        name = key.decode("latin-1") if isinstance(key, (bytes, bytearray)) else key
+        if not (isinstance(name, str) and name.lower() in _SIGNATURE_HEADERS):
+            kept[key] = value
+    return kept
+
+
 def reduce(n: Any) -> Tuple[Any, Tuple[Any, ...]]:
-    """The pickle form of *n*: its class, body, headers, context and what was parsed."""
-    return restore, (type(n), n.body, n.headers, n._ctx, n._data, n._timestamp, n._events, n._new_events)
+    """The pickle form of *n*: ``gigya_fast.webhooks.notification.restore`` (a stable
+    path, which builds the Notification class of the loading process) and what it
+    needs: body, headers without the signature headers, the checks that passed, what
+    was parsed and claimed. The dedupe store stays behind."""
+    from .notification import restore
+
+    state = (n.body, _unsigned_headers(n.headers), n._ctx[0], n._data, n._timestamp, n._events, n._new_events)
+    return restore, state
 
 
-def restore(cls: Any, body: bytes, headers: Any, ctx: Ctx, data: Any, timestamp: Any, events: Any, new: Any) -> Any:
-    """Rebuild a pickled Notification (see :func:`reduce`)."""
-    notification = cls(body, headers, ctx)
+def rebuild(
+    cls: Any,
+    body: bytes,
+    headers: Any,
+    verified_by: Iterable[str],
+    data: Any,
+    timestamp: Any,
+    events: Any,
+    new: Any,
+) -> Any:
+    """A Notification of class *cls* from the state :func:`reduce` pickles (no store)."""
+    notification = cls(body, headers, (frozenset(verified_by), None))
     notification._data, notification._timestamp = data, timestamp
     notification._events, notification._new_events = events, new
     return notification
@@ -158,15 +217,21 @@ class Notification:
     ``verified_by`` the checks that passed (``{"hmac"}``, ``{"jwt"}`` or both).
     ``nonce``, ``timestamp``, ``events`` and ``data`` are parsed on first use
     (a ``SignatureError`` then if the signed body is not a CDC notification).
-    ``new_events`` drops the events whose ids the dedupe store has already seen;
-    :meth:`release` forgets them again when processing failed, so that CDC's
-    redelivery is handled.
+    :meth:`claim_new_events` returns the events whose ids the dedupe store had
+    not seen, and marks them as seen; :meth:`release` forgets them again when
+    processing failed, so that CDC's redelivery is handled.
+
+    A pickled notification (e.g. handed to a worker process) carries its body,
+    its headers *without* the signature headers (``X-Gigya-Sig-Hmac-Sha1``,
+    ``X-Gigya-Sig-JWT``), the checks that passed and what was parsed or
+    claimed, but not its dedupe store: claim before pickling. It loads as the
+    ``Notification`` class of the loading process (compiled or pure).
 
     Built by :class:`~gigya_fast.webhooks.WebhookVerifier`; to make one
     yourself (tests), use :meth:`create`.
     """
 
-    __slots__ = ("body", "headers", "_ctx", "_data", "_timestamp", "_events", "_new_events")
+    __slots__ = ("body", "headers", "_ctx", "_data", "_timestamp", "_events", "_new_events", "_guard")
 
     body: bytes
     headers: Mapping[str, str]
@@ -175,12 +240,13 @@ class Notification:
     _timestamp: Number | None
     _events: Tuple[Event, ...] | None
     _new_events: Tuple[Event, ...] | None
+    _guard: threading.Lock | None
 
     def __init__(self, body: bytes, headers: Mapping[str, str], ctx: Ctx) -> None:
         self.body = body
         self.headers = headers
         self._ctx = ctx
-        self._data = self._timestamp = self._events = self._new_events = None
+        self._data = self._timestamp = self._events = self._new_events = self._guard = None
 
     @classmethod
     def create(
@@ -235,21 +301,26 @@ class Notification:
         """Every event of the notification, in order."""
         return events_of(self)
 
+    def claim_new_events(self) -> Tuple[Event, ...]:
+        """The events not seen before, marked as seen in the dedupe store (asked once).
+
+        Safe to call from several threads: only the first call asks the store (no
+        other notification waits for it); later calls return the same events.
+        """
+        return claim_new_events(self)
+
     @property
     def new_events(self) -> Tuple[Event, ...]:
-        """The events not seen before (computed once; marks their ids as seen).
-
-        Safe to read from several threads: only the first reader asks the store.
-        """
-        return new_events_of(self)
+        """Deprecated: :meth:`claim_new_events` (reading this claims the events)."""
+        return new_events_deprecated(self, 3)
 
     @property
     def duplicate_count(self) -> int:
-        """How many events ``new_events`` dropped as redeliveries."""
-        return len(events_of(self)) - len(new_events_of(self))
+        """How many events :meth:`claim_new_events` dropped as redeliveries (claims first if not done yet)."""
+        return duplicate_count(self)
 
     def release(self) -> None:
-        """Forget the ids :attr:`new_events` marked as seen (call when their processing failed)."""
+        """Forget the ids :meth:`claim_new_events` marked as seen (call when their processing failed)."""
         release(self)
 
     def to_dict(self) -> Dict[str, Any]:

@@ -9,11 +9,21 @@ track, for large batches), else its pure-Python twin; both behave the same.
 
 from __future__ import annotations
 
-import logging
+from typing import Any, Iterable
 
+from . import _notification_py
 from ._body import Event, body_timestamp, parse_body
 from ._kernels import Notification
 
 __all__ = ["Event", "Notification", "parse_body", "body_timestamp"]
 
-logger = logging.getLogger(__name__)
+
+def restore(
+    body: bytes, headers: Any, verified_by: Iterable[str], data: Any, timestamp: Any, events: Any, new_events: Any
+) -> Notification:
+    """Rebuild a pickled notification as this process's :class:`Notification` (compiled
+    or pure, whichever pickled it): the path pickles name, stable in both."""
+    made: Notification = _notification_py.rebuild(
+        Notification, body, headers, verified_by, data, timestamp, events, new_events
+    )
+    return made

@@ -11,24 +11,7 @@ import pytest
 import gigya_fast
 import gigya_fast.GSSDK as GSSDK
 from gigya_fast.GSSDK import GSException, GSKeyNotFoundException, GSObject, GSRequest, GSResponse
-
-OAUTH_PARAMS = {
-    "oauth_consumer_key": "test-consumer-secret",
-    "oauth_token": "test-token-secret",
-    "oauth_signature_method": "HMAC-SHA1",
-    "oauth_timestamp": "1191242096",
-    "oauth_nonce": "kllo9940pd9333jh",
-    "oauth_version": "1.0",
-    "file": "vacation.jpg",
-    "size": "original",
-}
-OAUTH_SECRET = "dGVzdC1jb25zdW1lci1zZWNyZXQmdGVzdC10b2tlbi1zZWNyZXQ="
-OAUTH_BASE = (
-    "POST&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3D"
-    "test-consumer-secret%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1"
-    "%26oauth_timestamp%3D1191242096%26oauth_token%3Dtest-token-secret%26oauth_version%3D1.0%26size%3Doriginal"
-)
-
+from tests.kernels._vectors import OAUTH_BASE, OAUTH_PARAMS, OAUTH_SECRET
 
 # --- base string, signature, query string (vectors from the original 3.6.0) --------------
 

@@ -14,6 +14,7 @@ import pytest
 import gigya_fast
 from gigya_fast.errors import InvalidSecretError
 from gigya_fast.GSSDK import DEFAULT_SIGNATURE_EXPIRATION, SigUtils
+from tests.kernels._vectors import OAUTH_BASE, OAUTH_SECRET, OAUTH_VECTORS
 
 KEY = bytes(range(20))
 SECRET = base64.b64encode(KEY).decode()
@@ -35,13 +36,7 @@ def now_s() -> int:
 
 
 def test_calc_signature_protocol_vector() -> None:
-    base = (
-        "POST&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3D"
-        "test-consumer-secret%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1"
-        "%26oauth_timestamp%3D1191242096%26oauth_token%3Dtest-token-secret%26oauth_version%3D1.0%26size%3Doriginal"
-    )
-    secret = "dGVzdC1jb25zdW1lci1zZWNyZXQmdGVzdC10b2tlbi1zZWNyZXQ="
-    assert SigUtils.calcSignature(base, secret) == "j4/Jwtp11HLWl7KG3QlsczfRRpU="
+    assert SigUtils.calcSignature(OAUTH_BASE, OAUTH_SECRET) == OAUTH_VECTORS[0][1]
 
 
 @pytest.mark.parametrize("text", ["", "hello", "1700000000_" + UID, "ünïcødé ✓", "a" * 5000])

@@ -29,6 +29,91 @@ class StrSub(str):
         return "lie"
 
 
+class CollidingStr(str):
+    """A str subclass equal to every other and hashing like ``like`` (see
+    :func:`colliding`): a cache keyed by it would hand out another entry (the
+    kernels must look it up by its characters)."""
+
+    like = ""
+
+    def __hash__(self) -> int:
+        return hash(self.like)
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+
+def colliding(value: str, like: str) -> CollidingStr:
+    """*value*'s characters, hashing like *like* and equal to anything."""
+    made = CollidingStr(value)
+    made.like = like
+    return made
+
+
+class UnhashableStr(str):
+    """A str subclass that cannot be hashed."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class LyingStr(str):
+    """A str subclass whose methods and operators lie (upper, split, +)."""
+
+    def upper(self) -> str:
+        return "LIE"
+
+    def split(self, *args: Any, **kwargs: Any) -> List[str]:
+        return ["lie"]
+
+    def __add__(self, other: object) -> str:
+        return "lie"
+
+    def __radd__(self, other: object) -> str:
+        return "lie"
+
+
+class LyingBytes(bytes):
+    """A bytes subclass whose ``__bytes__`` lies (the kernels hash the real contents)."""
+
+    def __bytes__(self) -> bytes:
+        return b"lie"
+
+
+class LyingByteArray(bytearray):
+    """A bytearray subclass whose ``__bytes__`` lies."""
+
+    def __bytes__(self) -> bytes:
+        return b"lie"
+
+
+class MutatingValue(dict):  # type: ignore[type-arg]
+    """A dict value whose ``items()`` (json.dumps calls it) changes the params mapping
+    it sits in: what is signed must be the params as passed."""
+
+    def __init__(self, params: Dict[str, Any], value: Dict[str, Any]) -> None:
+        super().__init__(value)
+        self.params = params
+
+    def items(self) -> Any:
+        for key in [k for k in self.params if self.params[k] is not self][:2]:
+            del self.params[key]
+        self.params["zz_added"] = "added"
+        return dict.items(self)
+
+    def __repr__(self) -> str:
+        return f"MutatingValue({dict(self)!r})"
+
+
+def mutating_params(items: Dict[str, Any]) -> Dict[str, Any]:
+    """A fresh params dict holding *items* and a MutatingValue."""
+    params = dict(items)
+    params["mutator"] = MutatingValue(params, {"x": [1, "y"]})
+    return params
+
+
 class IntSub(int):
     """An int subclass whose __repr__/__str__ lie."""
 

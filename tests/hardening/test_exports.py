@@ -281,9 +281,9 @@ def test_compiled_signatures_equal_pure(c_kernels: ModuleType, pure_kernels: Mod
 # --- the .pyi stub -------------------------------------------------------------
 
 
-def _stub_tree() -> ast.Module:
-    assert STUB.is_file(), f"the compiled module needs a stub: {STUB}"
-    return ast.parse(STUB.read_text(encoding="utf-8"), filename=str(STUB))
+def _stub_tree(path: Path = STUB) -> ast.Module:
+    assert path.is_file(), f"the compiled module needs a stub: {path}"
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def _stub_all(tree: ast.Module) -> List[str]:
@@ -366,17 +366,17 @@ def test_stub_signatures_equal_pure(pure_kernels: ModuleType) -> None:
 
 @pytest.mark.c_extension
 def test_webhook_twins_match(c_kernels: ModuleType) -> None:
-    """The compiled webhook batch kernel and Notification have the pure twins' shapes, and the stub says so."""
-    from gigya_fast.webhooks import _batch_py, _notification_py
+    """The compiled webhook batch kernel and Notification have the pure twins' shapes, and the stubs say so."""
+    from gigya_fast.webhooks import _batch_c, _batch_py, _notification_c, _notification_py
 
     pure_batch, pure_note = _batch_py.verify_webhook_batch, _notification_py.Notification
-    assert _signature_shape(c_kernels.verify_webhook_batch) == _signature_shape(pure_batch)
-    assert _public_methods(c_kernels.Notification) == _public_methods(pure_note)
-    assert _signature_shape(c_kernels.Notification.create) == _signature_shape(pure_note.create)
-    defined = _stub_top_level(_stub_tree())
-    node = defined["verify_webhook_batch"]
+    assert _signature_shape(_batch_c.verify_webhook_batch) == _signature_shape(pure_batch)
+    assert _public_methods(_notification_c.Notification) == _public_methods(pure_note)
+    assert _signature_shape(_notification_c.Notification.create) == _signature_shape(pure_note.create)
+    node = _stub_top_level(_stub_tree(Path(_batch_c.__file__).with_name("_batch_c.pyi")))["verify_webhook_batch"]
     assert isinstance(node, ast.FunctionDef) and _stub_params(node) == _signature_shape(pure_batch)
-    cls = defined["Notification"]
+    stub = _stub_tree(Path(_notification_c.__file__).with_name("_notification_c.pyi"))
+    cls = _stub_top_level(stub)["Notification"]
     assert isinstance(cls, ast.ClassDef)
     members = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
     members |= {n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}

@@ -2,8 +2,10 @@
 percent-encoder, the portable switch, and the C-only fast paths of the Cython module
 (each checked against the standard library or the pure-Python specification).
 
-Skipped under GIGYA_FAST_NO_EXTENSIONS=1 (via the ``c_kernels`` fixture); failing when the
-compiled module should be there but is not.
+Not collected under GIGYA_FAST_NO_EXTENSIONS=1 (marked ``c_extension``); failing when the
+compiled modules should be there but are not. The SHA-1/HMAC/base64 checks go through the
+test hooks (``gigya_fast._testhooks_c``, the ``c_hooks`` fixture), skipped when a build
+left them out.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, Callable, Dict, List, Tuple
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.c_extension
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "gigya_fast" / "_core"
 SECRET = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
 KEY = base64.b64decode(SECRET)
-HYP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+HYP = settings(max_examples=200, deadline=None)
 
 
 def _backends(c: ModuleType) -> List[str]:
@@ -59,75 +61,75 @@ def _same(c: ModuleType, p: ModuleType, name: str, *args: Any, **kwargs: Any) ->
 # --- SHA-1 --------------------------------------------------------------------------------
 
 
-def test_sha1_every_length_0_to_300(c_kernels: ModuleType) -> None:
+def test_sha1_every_length_0_to_300(c_hooks: ModuleType) -> None:
     data = os.urandom(300)
-    for backend in _backends(c_kernels):
+    for backend in _backends(c_hooks):
         for n in range(301):
-            assert c_kernels._sha1(data[:n], backend) == hashlib.sha1(data[:n]).digest(), (backend, n)
+            assert c_hooks._sha1(data[:n], backend) == hashlib.sha1(data[:n]).digest(), (backend, n)
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 55, 63, 64, 65, 127])
-def test_sha1_split_updates(c_kernels: ModuleType, chunk: int) -> None:
+def test_sha1_split_updates(c_hooks: ModuleType, chunk: int) -> None:
     data = os.urandom(1000)
-    for backend in _backends(c_kernels):
+    for backend in _backends(c_hooks):
         for n in (0, 1, 63, 64, 65, 200, 1000):
-            assert c_kernels._sha1(data[:n], backend, chunk) == hashlib.sha1(data[:n]).digest()
+            assert c_hooks._sha1(data[:n], backend, chunk) == hashlib.sha1(data[:n]).digest()
 
 
-def test_sha1_large_messages(c_kernels: ModuleType) -> None:
+def test_sha1_large_messages(c_hooks: ModuleType) -> None:
     messages = [
         os.urandom(1 << 20),
         b"\x00" * (1 << 20),
         b"\xff" * ((1 << 20) + 17),
         bytes(range(256)) * 4099,
     ]
-    for backend in _backends(c_kernels):
+    for backend in _backends(c_hooks):
         for data in messages:
             want = hashlib.sha1(data).digest()
-            assert c_kernels._sha1(data, backend) == want
-            assert c_kernels._sha1(data, backend, 4097) == want
+            assert c_hooks._sha1(data, backend) == want
+            assert c_hooks._sha1(data, backend, 4097) == want
 
 
-def test_sha1_known_answers(c_kernels: ModuleType) -> None:
+def test_sha1_known_answers(c_hooks: ModuleType) -> None:
     vectors = {
         b"": "da39a3ee5e6b4b0d3255bfef95601890afd80709",
         b"abc": "a9993e364706816aba3e25717850c26c9cd0d89d",
         b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq": "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
         b"a" * 1000000: "34aa973cd4c4daa4f61eeb2bdbad27316534016f",
     }
-    for backend in _backends(c_kernels):
+    for backend in _backends(c_hooks):
         for data, hexdigest in vectors.items():
-            assert c_kernels._sha1(data, backend).hex() == hexdigest
+            assert c_hooks._sha1(data, backend).hex() == hexdigest
 
 
-def test_sha1_backend_names(c_kernels: ModuleType) -> None:
-    assert c_kernels._sha1_backend() in ("sha-ni", "portable")
+def test_sha1_backend_names(c_hooks: ModuleType) -> None:
+    assert c_hooks._sha1_backend() in ("sha-ni", "portable")
     with pytest.raises(ValueError, match="unknown SHA-1 backend"):
-        c_kernels._sha1(b"x", "bogus")
-    if not c_kernels._shani_supported():
+        c_hooks._sha1(b"x", "bogus")
+    if not c_hooks._shani_supported():
         with pytest.raises(RuntimeError, match="SHA-NI"):
-            c_kernels._sha1(b"x", "shani")
+            c_hooks._sha1(b"x", "shani")
 
 
 # --- HMAC ---------------------------------------------------------------------------------
 
 
-def test_hmac_every_key_length_0_to_100(c_kernels: ModuleType) -> None:
+def test_hmac_every_key_length_0_to_100(c_hooks: ModuleType) -> None:
     # keys longer than the 64-byte block are hashed first (RFC 2104)
     lengths = (0, 1, 19, 20, 31, 55, 56, 63, 64, 65, 119, 120, 1000)
-    for backend in _backends(c_kernels):
+    for backend in _backends(c_hooks):
         for k in range(101):
             key = os.urandom(k)
             for n in lengths:
                 msg = os.urandom(n)
-                assert c_kernels._hmac_sha1(key, msg, backend) == hmac.digest(key, msg, "sha1"), (backend, k, n)
+                assert c_hooks._hmac_sha1(key, msg, backend) == hmac.digest(key, msg, "sha1"), (backend, k, n)
 
 
-def test_hmac_long_keys(c_kernels: ModuleType) -> None:
-    for backend in _backends(c_kernels):
+def test_hmac_long_keys(c_hooks: ModuleType) -> None:
+    for backend in _backends(c_hooks):
         for k in (128, 129, 4096):
             key = os.urandom(k)
-            assert c_kernels._hmac_sha1(key, b"message", backend) == hmac.digest(key, b"message", "sha1")
+            assert c_hooks._hmac_sha1(key, b"message", backend) == hmac.digest(key, b"message", "sha1")
 
 
 def test_signer_matches_hmac_for_message_lengths(c_kernels: ModuleType) -> None:
@@ -184,8 +186,8 @@ B64ISH = st.text(st.sampled_from("ABCDabcd0189+/=-_ \n\u00e9"), max_size=16)
 
 @HYP
 @given(text=B64ISH)
-def test_b64_decode_strict_matches_the_spec(c_kernels: ModuleType, text: str) -> None:
-    assert c_kernels._b64_decode_strict(text) == _reference_decode(text)
+def test_b64_decode_strict_matches_the_spec(c_hooks: ModuleType, text: str) -> None:
+    assert c_hooks._b64_decode_strict(text) == _reference_decode(text)
 
 
 @pytest.mark.parametrize(
@@ -213,14 +215,14 @@ def test_b64_decode_strict_matches_the_spec(c_kernels: ModuleType, text: str) ->
         "AAAA" * 100,
     ],
 )
-def test_b64_decode_strict_cases(c_kernels: ModuleType, text: str) -> None:
-    assert c_kernels._b64_decode_strict(text) == _reference_decode(text)
+def test_b64_decode_strict_cases(c_hooks: ModuleType, text: str) -> None:
+    assert c_hooks._b64_decode_strict(text) == _reference_decode(text)
 
 
-def test_b64_encode(c_kernels: ModuleType) -> None:
+def test_b64_encode(c_hooks: ModuleType) -> None:
     for n in range(70):
         data = os.urandom(n)
-        assert c_kernels._b64_encode(data) == base64.b64encode(data).decode()
+        assert c_hooks._b64_encode(data) == base64.b64encode(data).decode()
 
 
 @pytest.mark.parametrize(
@@ -327,7 +329,7 @@ def test_portable_switch(c_kernels: ModuleType) -> None:
     assert forced["sha1"] == "portable"
     assert forced["ok"] == "True"
     default = _kernel_info_in_subprocess({})
-    assert default["sha1"] == ("sha-ni" if c_kernels._shani_supported() else "portable")
+    assert default["sha1"] == ("sha-ni" if c_kernels.kernel_info()["sha1_cpu"] == "sha-ni" else "portable")
     assert default["ok"] == "True"
     off = _kernel_info_in_subprocess({"GIGYA_FAST_PORTABLE_SHA1": "0"})
     assert off["sha1"] == default["sha1"]
@@ -336,7 +338,8 @@ def test_portable_switch(c_kernels: ModuleType) -> None:
 def test_kernel_info(c_kernels: ModuleType) -> None:
     info = c_kernels.kernel_info()
     assert info["implementation"] == "cython" == c_kernels.IMPLEMENTATION
-    assert info["sha1"] == c_kernels._sha1_backend()
+    portable = os.environ.get("GIGYA_FAST_PORTABLE_SHA1", "").strip().lower() in ("1", "true", "yes", "on")
+    assert info["sha1"] == ("sha-ni" if info["sha1_cpu"] == "sha-ni" and not portable else "portable")
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in info.items())
 
 
@@ -538,7 +541,7 @@ TIMESTAMP = st.one_of(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=1500, deadline=None)
 @given(timestamp=TIMESTAMP, now=NUMBER | st.none(), expiration=NUMBER | st.none())
 def test_window_arithmetic_matches_the_spec(
     c_kernels: ModuleType, pure_kernels: ModuleType, timestamp: Any, now: Any, expiration: Any
@@ -549,12 +552,10 @@ def test_window_arithmetic_matches_the_spec(
     sig = pure_kernels.Signer(SECRET).sign(text + "_uid")
     for s in (sig, "bad"):
         _same(c_kernels, pure_kernels, "validate_user_signature", "uid", timestamp, SECRET, s, expiration, now=now)
-    got = c_kernels.Signer(SECRET).validate_users(
-        ["uid"] * 3, [timestamp] * 3, [sig, None, "x"], expiration=expiration, now=now
-    )
-    want = pure_kernels.Signer(SECRET).validate_users(
-        ["uid"] * 3, [timestamp] * 3, [sig, None, "x"], expiration=expiration, now=now
-    )
+    batch = (["uid"] * 3, [timestamp] * 3, [sig, None, "x"])
+    window = {"expiration": expiration, "now": now}
+    got = _outcome(c_kernels.Signer(SECRET).validate_users, *batch, **window)
+    want = _outcome(pure_kernels.Signer(SECRET).validate_users, *batch, **window)
     assert got == want
 
 
@@ -566,8 +567,9 @@ def test_window_with_number_subclasses_and_huge_ints(
     sig = pure_kernels.Signer(SECRET).sign("1700000100_uid")
     for ts in (1_700_000_100, "1700000100", IntSub(1_700_000_100), StrSub("1700000100"), 10**20):
         _same(c_kernels, pure_kernels, "validate_user_signature", "uid", ts, SECRET, sig, expiration, now=now)
-        got = c_kernels.Signer(SECRET).validate_users(["uid"], [ts], [sig], expiration=expiration, now=now)
-        want = pure_kernels.Signer(SECRET).validate_users(["uid"], [ts], [sig], expiration=expiration, now=now)
+        window = {"expiration": expiration, "now": now}
+        got = _outcome(c_kernels.Signer(SECRET).validate_users, ["uid"], [ts], [sig], **window)
+        want = _outcome(pure_kernels.Signer(SECRET).validate_users, ["uid"], [ts], [sig], **window)
         assert got == want
 
 
@@ -658,10 +660,14 @@ def test_verify_hmacs_inputs_match_the_spec(c_kernels: ModuleType, pure_kernels:
             assert got == want
 
 
+def test_large_batches_use_threads(c_hooks: ModuleType) -> None:
+    assert c_hooks._effective_threads(3000, 4) > 1
+    assert c_hooks._effective_threads(10, 4) == 1
+
+
 def test_large_batches_use_threads_and_agree(c_kernels: ModuleType, pure_kernels: ModuleType) -> None:
     signer = c_kernels.Signer(SECRET)
     n = 3000
-    assert c_kernels._effective_threads(n, 4) > 1
     # short messages go through the two-lane HMAC, long ones (> 55 bytes) one at a time
     uids = ["uid-%d-\u00e9" % i + ("L" * 60 if i % 5 == 0 else "") for i in range(n)]
     now = 1_700_000_000
@@ -757,7 +763,7 @@ JSON_VALUE = st.recursive(
 )
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, deadline=None)
 @given(value=JSON_VALUE)
 def test_json_values_match_the_spec(c_kernels: ModuleType, pure_kernels: ModuleType, value: Any) -> None:
     _same(c_kernels, pure_kernels, "serialize_value", value)

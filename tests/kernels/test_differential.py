@@ -15,13 +15,13 @@ from types import ModuleType
 from typing import Any, Callable, Dict, List, Tuple, Union
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.c_extension
 
-DIFF = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+DIFF = settings(max_examples=100, deadline=None)
+FEW = settings(max_examples=60, deadline=None)
 
 Outcome = Tuple[Any, ...]
 

@@ -1,5 +1,6 @@
-"""Known-answer vectors: protocol.md section 2 (OAuth1 / encoding) and our own
-UIDSignature, friendship and dynamic-session vectors computed with the stdlib."""
+"""Known-answer vectors: the published OAuth1 and encoding examples (``_vectors.py``, see
+docs/protocol.md) and our own UIDSignature, friendship and dynamic-session vectors computed
+with the stdlib."""
 
 from __future__ import annotations
 
@@ -8,30 +9,7 @@ from types import ModuleType
 import pytest
 
 from ._reference import SECRET, b64_hmac_sha1, friend_signature, rfc3986, uid_signature
-
-OAUTH_PARAMS = {
-    "oauth_consumer_key": "test-consumer-secret",
-    "oauth_token": "test-token-secret",
-    "oauth_signature_method": "HMAC-SHA1",
-    "oauth_timestamp": "1191242096",
-    "oauth_nonce": "kllo9940pd9333jh",
-    "oauth_version": "1.0",
-    "file": "vacation.jpg",
-    "size": "original",
-}
-OAUTH_SECRET = "dGVzdC1jb25zdW1lci1zZWNyZXQmdGVzdC10b2tlbi1zZWNyZXQ="
-OAUTH_BASE = (
-    "POST&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Dtest-consumer-secret"
-    "%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096"
-    "%26oauth_token%3Dtest-token-secret%26oauth_version%3D1.0%26size%3Doriginal"
-)
-OAUTH_VECTORS = [
-    ("http://photos.example.net/photos", "j4/Jwtp11HLWl7KG3QlsczfRRpU="),
-    ("http://photos.example.net:8080/photos", "3UvaIxsEBaaWPYrqn4EJ/SRXAkk="),
-    ("https://photos.example.net:4433/photos", "cyMEkvkSu/aLDJiuO/gt8BcCVmE="),
-]
-ENCODING_INPUT = "!*'();:@&=+$,/?%#[] "
-ENCODING_OUTPUT = "%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%25%23%5B%5D%20"
+from ._vectors import ENCODING_INPUT, ENCODING_OUTPUT, OAUTH_BASE, OAUTH_PARAMS, OAUTH_SECRET, OAUTH_VECTORS
 
 
 def test_oauth_base_string(kernels: ModuleType) -> None:

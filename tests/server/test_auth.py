@@ -12,6 +12,7 @@ import pytest
 from gigya_fast import Signer
 from gigya_fast.testing import LocalCDC
 
+from ..kernels._vectors import OAUTH_PARAMS, OAUTH_SECRET, OAUTH_VECTORS
 from ._wire import Sender, fresh, ref_base_string, ref_query, ref_sign
 
 
@@ -21,30 +22,10 @@ def _uid(cdc: LocalCDC) -> str:
 
 # -- the independent reference signer agrees with docs/protocol.md and the kernels ------------------
 
-JAVA_PARAMS = {
-    "oauth_consumer_key": "test-consumer-secret",
-    "oauth_token": "test-token-secret",
-    "oauth_signature_method": "HMAC-SHA1",
-    "oauth_timestamp": "1191242096",
-    "oauth_nonce": "kllo9940pd9333jh",
-    "oauth_version": "1.0",
-    "file": "vacation.jpg",
-    "size": "original",
-}
-JAVA_SECRET = "dGVzdC1jb25zdW1lci1zZWNyZXQmdGVzdC10b2tlbi1zZWNyZXQ="
-
-
-@pytest.mark.parametrize(
-    "url, sig",
-    [
-        ("http://photos.example.net/photos", "j4/Jwtp11HLWl7KG3QlsczfRRpU="),
-        ("http://photos.example.net:8080/photos", "3UvaIxsEBaaWPYrqn4EJ/SRXAkk="),
-        ("https://photos.example.net:4433/photos", "cyMEkvkSu/aLDJiuO/gt8BcCVmE="),
-    ],
-)
+@pytest.mark.parametrize("url, sig", OAUTH_VECTORS)
 def test_reference_signer_known_answers(url: str, sig: str) -> None:
-    assert ref_sign(JAVA_SECRET, ref_base_string("POST", url, JAVA_PARAMS)) == sig
-    assert Signer(JAVA_SECRET).sign_request("POST", url, JAVA_PARAMS)[1] == sig
+    assert ref_sign(OAUTH_SECRET, ref_base_string("POST", url, OAUTH_PARAMS)) == sig
+    assert Signer(OAUTH_SECRET).sign_request("POST", url, OAUTH_PARAMS)[1] == sig
 
 
 # -- HMAC signatures ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The ORIGINAL GSSDK.py signing algorithm, re-implemented for benchmarking only.
 
-Written from protocol.md and the original SDK's guide, to measure what
+Written from docs/protocol.md and the original SDK's guide, to measure what
 gigya_fast replaces. It follows the original's algorithm step by step,
 including what makes it slow or wrong, and nothing more:
 

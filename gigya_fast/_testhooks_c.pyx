@@ -1,8 +1,52 @@
-# Part of gigya_fast._signing_c, included by _signing_c.pyx (one extension module):
-# test hooks into the C core (not public).
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: binding=True
+"""Test hooks into the C core (not public): SHA-1 and HMAC with a chosen backend, the
+strict base64 codec, the batch engines' thread count.
 
+A module of its own, linked with its own copy of the core, so that a wheel can leave it
+out (``GIGYA_FAST_NO_TEST_HOOKS=1`` at build time); the tests that use it skip, saying
+so, when it is absent.
+"""
 
-# ---- test hooks (not public) ---------------------------------------------------------
+from libc.stdint cimport uint8_t
+
+from gigya_fast._core.capi cimport (
+    PyBytes_AS_STRING,
+    PyBytes_FromStringAndSize,
+    PyBytes_GET_SIZE,
+    PyUnicode_DATA,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_IS_ASCII,
+    PyUnicode_New,
+)
+from gigya_fast._core.core cimport (
+    GF_B64_OK,
+    GF_SHA1_PORTABLE,
+    GF_SHA1_SHANI,
+    gf_b64_decode_strict,
+    gf_b64_encode,
+    gf_effective_threads,
+    gf_hmac,
+    gf_hmac_init,
+    gf_hmac_key,
+    gf_hmac_wipe,
+    gf_sha1_active_backend,
+    gf_sha1_compress_fn,
+    gf_sha1_compressor,
+    gf_sha1_ctx,
+    gf_sha1_final,
+    gf_sha1_init,
+    gf_sha1_select,
+    gf_sha1_shani_supported,
+    gf_sha1_update,
+)
+
+from ._env import force_portable_sha1
+
+__all__ = []
+
+# the same choice as gigya_fast._signing_c makes for its own copy of the core
+gf_sha1_select(1 if force_portable_sha1() else 0)
 
 
 cdef gf_sha1_compress_fn _compressor(object backend) except NULL:
@@ -33,8 +77,7 @@ def _shani_supported():
 
 
 def _sha1(bytes data not None, backend="active", Py_ssize_t chunk=0):
-    """SHA-1 digest of data with one backend; chunk > 0 feeds it in pieces of that
-    size."""
+    """SHA-1 digest of data with one backend; chunk > 0 feeds it in pieces of that size."""
     cdef gf_sha1_compress_fn fn = _compressor(backend)
     cdef gf_sha1_ctx ctx
     cdef uint8_t digest[20]

@@ -48,7 +48,7 @@ def build_verifier() -> WebhookVerifier:
 
 async def handle(notification: Notification) -> None:
     """Only queue: the answer must go back quickly."""
-    for event in notification.new_events:
+    for event in notification.claim_new_events():
         logger.info("%s %s uid=%s", event.type, event.id, event.uid)
 
 

@@ -26,7 +26,7 @@ work: queue.Queue[Event] = queue.Queue()
 
 def handle(notification: Notification) -> None:
     """Runs inside the request: only queue the work."""
-    for event in notification.new_events:
+    for event in notification.claim_new_events():
         work.put(event)
 
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import hmac
 import time
-from typing import Any, Dict, Union
+from typing import Any, Dict
 
+from .._checks_py import Number, Timestamp
 from .._signing import (
     calc_signature,
     get_dynamic_session_signature,
@@ -48,8 +49,7 @@ HOOKS = (
     "validateFriendSignature",
 )
 
-Timestamp = Union[str, int]
-Seconds = Union[int, float]
+Seconds = Number
 
 # Same rule as the kernels: 1-15 ASCII digits, anything else is never in a window.
 _MAX_TIMESTAMP_DIGITS = 15

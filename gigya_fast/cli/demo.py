@@ -229,7 +229,7 @@ def _run(args: argparse.Namespace) -> int:
                 verifier = WebhookVerifier(cdc.user_secret, api_key=cdc.api_key, jwks=jwks)
                 results = verifier.verify_many(list(receiver.received), threads=2)
                 bad = [r for r in results if isinstance(r, GigyaError)]
-                events = [e for r in results if not isinstance(r, GigyaError) for e in r.new_events]
+                events = [e for r in results if not isinstance(r, GigyaError) for e in r.claim_new_events()]
                 created = sum(1 for e in events if e.type == "accountCreated")
                 updated = sum(1 for e in events if e.type == "accountUpdated")
                 ok = delivered and not bad and created == n and updated == n

@@ -9,11 +9,11 @@ window for ever.
 from __future__ import annotations
 
 import math
-from typing import Union
+
+from .._checks_py import Number
 
 __all__ = ["Number", "seconds", "optional_seconds"]
 
-Number = Union[int, float]
 
 
 def seconds(name: str, value: object, *, positive: bool = False) -> Number:

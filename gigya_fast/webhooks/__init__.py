@@ -2,7 +2,7 @@
 
 >>> verifier = WebhookVerifier(secret)                      # doctest: +SKIP
 >>> notification = verifier.verify(raw_body, headers)      # doctest: +SKIP
->>> for event in notification.new_events: ...              # doctest: +SKIP
+>>> for event in notification.claim_new_events(): ...  # doctest: +SKIP
 
 Framework helpers live in :mod:`gigya_fast.webhooks.wsgi` and
 :mod:`gigya_fast.webhooks.asgi`.

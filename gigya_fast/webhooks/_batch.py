@@ -16,9 +16,10 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Sequence, Tuple, Union
 
+from .._checks_py import Number
 from ..errors import SignatureError
 from . import _kernels
-from ._common import _E_HMAC, HMAC_HEADER, Item, Number, _unpack, with_next_secrets
+from ._common import _E_HMAC, HMAC_HEADER, Item, _unpack, with_next_secrets
 from .notification import Notification
 
 __all__ = ["BatchSteps", "verify_many_general", "verify_many_fast"]

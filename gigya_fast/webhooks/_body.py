@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Mapping, NamedTuple, Union
+from typing import Any, Dict, Mapping, NamedTuple
 
+from .._checks_py import Number
 from ..errors import SignatureError
 
 __all__ = ["Event", "parse_body", "body_timestamp"]
 
-Number = Union[int, float]
 
 # A CDC body ends with ``,"timestamp":<seconds>}``. When the last member
 # before the closing brace of a valid JSON object is that pair, it is the

@@ -28,7 +28,6 @@ _VIA_HMAC: FrozenSet[str] = frozenset({"hmac"})
 _VIA_JWT: FrozenSet[str] = frozenset({"jwt"})
 _VIA_BOTH: FrozenSet[str] = frozenset({"hmac", "jwt"})
 
-Number = Union[int, float]
 R = TypeVar("R")
 Item = Union[Tuple[Any, Any], Any]
 

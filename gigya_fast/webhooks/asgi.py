@@ -11,7 +11,7 @@ fetcher, in the default executor), so the loop never waits on a key server.
 HMAC-only verification runs inline (microseconds). Lifespan events are
 acknowledged so the app can be served on its own.
 
-``Notification.new_events`` asks the dedupe store: with a
+``Notification.claim_new_events()`` asks the dedupe store: with a
 :class:`~gigya_fast.webhooks.RedisDedupeStore` that is a blocking round trip,
 so an ``async`` handler should read it through ``loop.run_in_executor``.
 """

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tuple, Union
 
-from .._checks_py import _check_threads
+from .._checks_py import Number, _check_threads
 from .._signing import Signer
 from ..errors import ConfigurationError, SignatureError
 from ..jwt._keys import key_source
@@ -38,7 +38,6 @@ from ._common import (
     JWT_HEADER,
     REQUIRE_POLICIES,
     Item,
-    Number,
     _body_bytes,
     get_header,
     with_next_secrets,
@@ -85,7 +84,7 @@ class WebhookVerifier:
         ``ConfigurationError``) and later changes to it are not seen.
     :param tolerance: seconds the body ``timestamp`` may differ from now;
         ``None`` turns the replay window off.
-    :param dedupe: store used by :attr:`Notification.new_events`; ``None`` means
+    :param dedupe: store used by :meth:`Notification.claim_new_events`; ``None`` means
         a fresh :class:`MemoryDedupeStore`, ``False`` means no deduplication.
         A store that cannot answer (Redis down) raises
         :class:`~gigya_fast.errors.DedupeStoreError`: dedupe fails closed.

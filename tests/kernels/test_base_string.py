@@ -1,4 +1,4 @@
-"""build_base_string and normalize_url: URL normalisation rules of protocol.md section 2."""
+"""build_base_string and normalize_url: URL normalisation rules of docs/protocol.md section 2."""
 
 from __future__ import annotations
 

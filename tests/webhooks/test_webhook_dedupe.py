@@ -120,25 +120,25 @@ def deliver(v: WebhookVerifier, *event_ids: str, nonce: str = "n") -> Notificati
 def test_new_events_drop_redeliveries() -> None:
     v = WebhookVerifier(SECRET)
     first = deliver(v, "e1", "e2")
-    assert [e.id for e in first.new_events] == ["e1", "e2"]
-    assert first.new_events is first.new_events, "computed once"
+    assert [e.id for e in first.claim_new_events()] == ["e1", "e2"]
+    assert first.claim_new_events() is first.claim_new_events(), "computed once"
     again = deliver(v, "e2", "e3", nonce="n2")  # redelivery of e2 with a new event
-    assert [e.id for e in again.new_events] == ["e3"]
+    assert [e.id for e in again.claim_new_events()] == ["e3"]
     assert again.duplicate_count == 1
 
 
 def test_release_lets_a_redelivery_through() -> None:
     v = WebhookVerifier(SECRET)
     n = deliver(v, "e1")
-    assert len(n.new_events) == 1
+    assert len(n.claim_new_events()) == 1
     n.release()  # processing failed
-    assert [e.id for e in deliver(v, "e1").new_events] == ["e1"]
+    assert [e.id for e in deliver(v, "e1").claim_new_events()] == ["e1"]
 
 
 def test_dedupe_off() -> None:
     v = WebhookVerifier(SECRET, dedupe=False)
-    assert len(deliver(v, "e1").new_events) == 1
-    assert len(deliver(v, "e1").new_events) == 1
+    assert len(deliver(v, "e1").claim_new_events()) == 1
+    assert len(deliver(v, "e1").claim_new_events()) == 1
 
 
 def test_custom_store() -> None:
@@ -150,14 +150,14 @@ def test_custom_store() -> None:
             pass
 
     v = WebhookVerifier(SECRET, dedupe=Everything())
-    assert deliver(v, "e1").new_events == ()
+    assert deliver(v, "e1").claim_new_events() == ()
     assert Everything().add_many(["a"]) == [False]
 
 
 def test_notification_without_events() -> None:
     v = WebhookVerifier(SECRET)
     raw = body([])
-    assert v.verify(raw, headers(raw), now=NOW).new_events == ()
+    assert v.verify(raw, headers(raw), now=NOW).claim_new_events() == ()
 
 
 # --- redis -------------------------------------------------------------------------------------
@@ -258,9 +258,9 @@ def test_redis_shared_by_two_verifiers(redis_url: str, redis_client: Any) -> Non
 
     a = WebhookVerifier(SECRET, dedupe=RedisDedupeStore(redis.Redis.from_url(redis_url)))
     b = WebhookVerifier(SECRET, dedupe=RedisDedupeStore(url=redis_url))
-    assert [e.id for e in deliver(a, "e1", "e2").new_events] == ["e1", "e2"]
-    assert [e.id for e in deliver(b, "e2", "e3", nonce="n2").new_events] == ["e3"]
-    assert deliver(a, "e3").new_events == ()
+    assert [e.id for e in deliver(a, "e1", "e2").claim_new_events()] == ["e1", "e2"]
+    assert [e.id for e in deliver(b, "e2", "e3", nonce="n2").claim_new_events()] == ["e3"]
+    assert deliver(a, "e3").claim_new_events() == ()
 
 
 def test_redis_concurrent_instances_claim_each_id_once(redis_url: str, redis_client: Any) -> None:
@@ -273,7 +273,7 @@ def test_redis_concurrent_instances_claim_each_id_once(redis_url: str, redis_cli
         for i in range(0, len(ids), 4):
             n = deliver(v, *ids[i : i + 4])
             with lock:
-                claimed.extend(e.id for e in n.new_events)
+                claimed.extend(e.id for e in n.claim_new_events())
 
     threads = [threading.Thread(target=worker, args=(v,)) for v in verifiers]
     for t in threads:
@@ -286,9 +286,9 @@ def test_redis_concurrent_instances_claim_each_id_once(redis_url: str, redis_cli
 def test_redis_release(redis_client: Any) -> None:
     v = WebhookVerifier(SECRET, dedupe=RedisDedupeStore(redis_client))
     n = deliver(v, "e1")
-    assert len(n.new_events) == 1
+    assert len(n.claim_new_events()) == 1
     n.release()
-    assert len(deliver(v, "e1").new_events) == 1
+    assert len(deliver(v, "e1").claim_new_events()) == 1
 
 
 def test_new_events_from_many_threads_claims_once() -> None:
@@ -299,7 +299,7 @@ def test_new_events_from_many_threads_claims_once() -> None:
 
     def reader() -> None:
         barrier.wait()
-        seen.append(n.new_events)
+        seen.append(n.claim_new_events())
 
     threads = [threading.Thread(target=reader) for _ in range(8)]
     for t in threads:
@@ -380,7 +380,7 @@ def test_redis_down_is_a_typed_error_and_hands_out_nothing(caplog: pytest.LogCap
     n = WebhookVerifier(SECRET, dedupe=store).verify(body([event("e1")]), headers(body([event("e1")])), now=NOW)
     for _ in range(2):  # fails closed, every time it is asked
         with pytest.raises(DedupeStoreError):
-            n.new_events  # noqa: B018
+            n.claim_new_events()
     assert [e.id for e in n.events] == ["e1"], "the notification itself is intact"
 
 
@@ -403,7 +403,7 @@ def test_redis_down_gives_a_500_so_cdc_redelivers() -> None:
     handled: List[Any] = []
     app = make_wsgi_app(
         WebhookVerifier(SECRET, tolerance=None, dedupe=RedisDedupeStore(_dead_redis_url())),
-        lambda n: handled.append(n.new_events),
+        lambda n: handled.append(n.claim_new_events()),
     )
     raw = body([event("e1")])
     assert call_wsgi(app, environ(raw, headers(raw))) == (500, b"error")

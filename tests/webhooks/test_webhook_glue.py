@@ -54,7 +54,7 @@ def test_wsgi_ok_and_handler_gets_the_notification() -> None:
     raw = body([event("e1")])
     status, text = call_wsgi(app, environ(raw, headers(raw)))
     assert (status, text) == (200, b"ok")
-    assert got[0].body == raw and [e.id for e in got[0].new_events] == ["e1"]
+    assert got[0].body == raw and [e.id for e in got[0].claim_new_events()] == ["e1"]
     assert got[0].headers[HMAC_HEADER] == sign(raw)
 
 
@@ -91,7 +91,7 @@ def test_wsgi_handler_failure_is_500_and_releases() -> None:
     attempts: List[List[str]] = []
 
     def flaky(n: Notification) -> None:
-        attempts.append([e.id for e in n.new_events])
+        attempts.append([e.id for e in n.claim_new_events()])
         if len(attempts) == 1:
             raise RuntimeError("database down")
 
@@ -225,7 +225,7 @@ def test_asgi_handler_failure_is_500_and_releases() -> None:
     calls: List[List[str]] = []
 
     async def flaky(n: Notification) -> None:
-        calls.append([e.id for e in n.new_events])
+        calls.append([e.id for e in n.claim_new_events()])
         if len(calls) == 1:
             raise RuntimeError("queue down")
 

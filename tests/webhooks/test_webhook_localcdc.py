@@ -45,7 +45,7 @@ def test_deliveries_verify_with_hmac_and_jwt(cdc: Any) -> None:
     attempts: List[int] = []
 
     def handler(notification: Notification) -> None:
-        attempts.append(len(notification.new_events))
+        attempts.append(len(notification.claim_new_events()))
         if len(attempts) == 1:
             raise RuntimeError("first attempt fails: CDC must redeliver")
         seen.append(notification)
@@ -60,7 +60,7 @@ def test_deliveries_verify_with_hmac_and_jwt(cdc: Any) -> None:
         client.close()
     notification = seen[0]
     assert notification.verified_by == frozenset({"hmac", "jwt"})
-    events = notification.new_events
+    events = notification.claim_new_events()
     assert [(e.type, e.uid) for e in events] == [("accountCreated", uid)]
     assert attempts[:2] == [1, 1], "the failed attempt released its event ids"
     statuses = [d.status for d in cdc.webhook_deliveries]

@@ -6,7 +6,9 @@ aiohttp failure to a gigya_fast error noting whether the request may have
 reached the server. No redirects, no cookies kept, TLS always verified with
 the client's context; bodies decoded under ``max_response_bytes`` by the
 shared :class:`~gigya_fast.rest.body.BodyCollector`; each attempt bounded by
-the whole timeout (aiohttp's ``total``).
+the whole timeout (connect + read, or ``Timeout.total``), kept by
+:mod:`.deadline` rather than aiohttp's ``total``, and each socket wait by
+aiohttp's ``sock_connect``/``sock_read``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import ssl
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, NamedTuple, Optional
 
 import aiohttp
 import urllib3
@@ -25,8 +27,9 @@ from ..rest.envelope import malformed
 from ..rest.environment import ProxyRoutes, split_proxy_credentials
 from ..rest.sending import RawResponse, SendError, connection_failed, failure_reason, timed_out
 from ..rest.transport import total_seconds
+from .deadline import Deadlines
 
-__all__ = ["AiohttpTransport", "client_timeout"]
+__all__ = ["AiohttpTransport", "AttemptTimeout", "attempt_timeout"]
 
 # aiohttp 3.9+ lets a request turn decompression off whatever the session says.
 _PER_REQUEST_DECOMPRESS = "auto_decompress" in inspect.signature(aiohttp.ClientSession._request).parameters
@@ -34,15 +37,23 @@ _PER_REQUEST_DECOMPRESS = "auto_decompress" in inspect.signature(aiohttp.ClientS
 _CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", None)
 
 
-def client_timeout(timeout: urllib3.Timeout) -> aiohttp.ClientTimeout:
-    """aiohttp's form of a client timeout: per socket connect/read, and *total* for the whole attempt."""
+class AttemptTimeout(NamedTuple):
+    """How long one attempt may take: aiohttp's per-socket waits, and the whole attempt's seconds."""
+
+    sockets: aiohttp.ClientTimeout
+    total: Optional[float]
+
+
+def attempt_timeout(timeout: urllib3.Timeout) -> AttemptTimeout:
+    """The async form of a client timeout: per socket connect/read, and *total* for the whole attempt."""
     connect = timeout.connect_timeout
     read = None if isinstance(timeout.total, (int, float)) else timeout.read_timeout
-    return aiohttp.ClientTimeout(
-        total=total_seconds(timeout),
+    sockets = aiohttp.ClientTimeout(
+        total=None,
         sock_connect=float(connect) if isinstance(connect, (int, float)) else None,
         sock_read=float(read) if isinstance(read, (int, float)) else None,
     )
+    return AttemptTimeout(sockets, total_seconds(timeout))
 
 
 def _reason(exc: BaseException) -> BaseException:
@@ -73,17 +84,18 @@ class AiohttpTransport:
         self._ssl = ssl_context
         self._routes = routes
         self._proxy_headers = dict(proxy_headers)
-        self._proxies: Dict[str, Any] = {}
-        self.timeout = client_timeout(timeout)
+        self.timeout = attempt_timeout(timeout)
         self.max_response_bytes = max_response_bytes
         self._pool_maxsize = pool_maxsize
         self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._deadlines: Optional[Deadlines] = None
         # The client's own session is built with these settings; a caller's gets them per request.
         self._options: Dict[str, Any] = {"allow_redirects": False}
         if session is not None:
-            self._options.update(ssl=ssl_context, timeout=self.timeout)
+            self._options.update(ssl=ssl_context, timeout=self.timeout.sockets)
         if _PER_REQUEST_DECOMPRESS:
             self._options["auto_decompress"] = False
+        self._proxy_options: Dict[str, Dict[str, Any]] = {}
         self._decoded_by_session = False
         self._proxied = routes.explicit is not None or routes.uses_environment
 
@@ -99,6 +111,7 @@ class AiohttpTransport:
             return self._session
         if self._loop is None:
             self._loop = loop
+            self._deadlines = Deadlines(loop)
         elif loop is not self._loop:
             raise ConfigurationError("an AsyncClient is bound to the event loop it first ran in")
         session = self._session
@@ -109,40 +122,76 @@ class AiohttpTransport:
                 auto_decompress=False,
                 cookie_jar=aiohttp.DummyCookieJar(),
                 trust_env=False,
-                timeout=self.timeout,
+                timeout=self.timeout.sockets,
             )
         elif not _PER_REQUEST_DECOMPRESS:
             self._decoded_by_session = bool(getattr(session, "_auto_decompress", True))
         return session
 
-    def _proxy_for(self, url: str) -> Dict[str, Any]:
+    def _options_for(self, url: str) -> Dict[str, Any]:
+        """The request options for *url*: the common ones, plus its proxy when one applies."""
         proxy = self._routes.proxy_for(url)
         if proxy is None:
-            return {}
-        options = self._proxies.get(proxy)
+            return self._options
+        options = self._proxy_options.get(proxy)
         if options is None:
             plain, headers = split_proxy_credentials(proxy, self._proxy_headers)
-            options = self._proxies[proxy] = {"proxy": plain, "proxy_headers": headers or None}
-        return dict(options)
+            options = self._proxy_options[proxy] = dict(self._options, proxy=plain, proxy_headers=headers or None)
+        return options
 
     async def post(
         self,
         url: str,
         body: bytes,
         headers: Mapping[str, str],
-        timeout: Optional[aiohttp.ClientTimeout] = None,
+        timeout: Optional[AttemptTimeout] = None,
         *,
         method: str = "",
     ) -> RawResponse:
         """Send one POST; raise :class:`SendError` or ``MalformedResponseError``."""
         session = self._session_here()
-        options = self._options
-        if self._proxied:
-            options = dict(options, **self._proxy_for(url))
+        options = self._options_for(url) if self._proxied else self._options
+        if timeout is None:
+            total = self.timeout.total
+        else:
+            options = dict(options, timeout=timeout.sockets)
+            total = timeout.total
+        deadlines = self._deadlines
+        assert deadlines is not None
+        task = None if total is None else deadlines.start(total)
         try:
-            if timeout is not None:
-                options = dict(options, timeout=timeout)
-            response = await session.post(url, data=body, headers=headers, **options)
+            response = await self._send(session, url, body, headers, options)
+            try:
+                data = await self._read_body(response)
+            except BaseException as exc:
+                response.close()  # a half-read connection never goes back to the pool (also when cancelled)
+                if isinstance(exc, asyncio.TimeoutError):
+                    raise timed_out(url, exc, sent=True) from None
+                if isinstance(exc, BodyTooLarge):
+                    raise SendError(malformed(method, response.status, str(exc)), sent=True, permanent=True) from None
+                if isinstance(exc, BodyError):
+                    raise malformed(method, response.status, str(exc)) from None
+                if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, OSError)):
+                    reason = "body truncated or undecodable (%s)" % failure_reason(exc)
+                    raise malformed(method, response.status, reason) from None
+                raise
+        except asyncio.CancelledError:
+            if task is not None and deadlines.timed_out(task):
+                raise timed_out(url, asyncio.TimeoutError("the attempt's deadline passed"), sent=True) from None
+            raise
+        finally:
+            if task is not None:
+                deadlines.end(task)
+        response.release()
+        return RawResponse(response.status, response.headers, data)
+
+    @staticmethod
+    async def _send(
+        session: aiohttp.ClientSession, url: str, body: bytes, headers: Mapping[str, str], options: Dict[str, Any]
+    ) -> aiohttp.ClientResponse:
+        """POST and wait for the status line and headers, mapping aiohttp's failures."""
+        try:
+            return await session.post(url, data=body, headers=headers, **options)
         except aiohttp.ClientSSLError as exc:  # also certificate errors
             raise connection_failed(url, _reason(exc), sent=False, permanent=True) from None
         except (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) as exc:
@@ -154,22 +203,6 @@ class AiohttpTransport:
             raise connection_failed(url, ValueError(exc.message or "invalid HTTP answer"), sent=True) from None
         except (aiohttp.ClientError, OSError) as exc:
             raise connection_failed(url, _reason(exc), sent=True) from None
-        try:
-            data = await self._read_body(response)
-        except BaseException as exc:
-            response.close()  # a half-read connection never goes back to the pool (also when cancelled)
-            if isinstance(exc, asyncio.TimeoutError):
-                raise timed_out(url, exc, sent=True) from None
-            if isinstance(exc, BodyTooLarge):
-                raise SendError(malformed(method, response.status, str(exc)), sent=True, permanent=True) from None
-            if isinstance(exc, BodyError):
-                raise malformed(method, response.status, str(exc)) from None
-            if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, OSError)):
-                reason = "body truncated or undecodable (%s)" % failure_reason(exc)
-                raise malformed(method, response.status, reason) from None
-            raise
-        response.release()
-        return RawResponse(response.status, response.headers, data)
 
     async def _read_body(self, response: aiohttp.ClientResponse) -> bytes:
         limit = self.max_response_bytes
@@ -188,7 +221,9 @@ class AiohttpTransport:
             collector.feed(chunk)
 
     async def close(self) -> None:
-        """Close the session when it is ours (a caller's session is left open)."""
+        """Stop the deadline timer; close the session when it is ours (a caller's session is left open)."""
+        if self._deadlines is not None:
+            self._deadlines.close()
         if self.owns_session and self._session is not None:
             session, self._session = self._session, None
             await session.close()

@@ -149,7 +149,9 @@ class AiohttpTransport:
         method: str = "",
     ) -> RawResponse:
         """Send one POST; raise :class:`SendError` or ``MalformedResponseError``."""
-        session = self._session_here()
+        session = self._session
+        if session is None or asyncio.get_running_loop() is not self._loop:
+            session = self._session_here()
         options = self._options_for(url) if self._proxied else self._options
         if timeout is None:
             total = self.timeout.total
@@ -160,9 +162,23 @@ class AiohttpTransport:
         assert deadlines is not None
         task = None if total is None else deadlines.start(total)
         try:
-            response = await self._send(session, url, body, headers, options)
             try:
-                data = await self._read_body(response)
+                response = await session.post(url, data=body, headers=headers, **options)
+            except aiohttp.ClientSSLError as exc:  # also certificate errors
+                raise connection_failed(url, _reason(exc), sent=False, permanent=True) from None
+            except (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) as exc:
+                raise connection_failed(url, _reason(exc), sent=False) from None
+            except asyncio.TimeoutError as exc:
+                sent = _CONNECT_TIMEOUT is None or not isinstance(exc, _CONNECT_TIMEOUT)
+                raise timed_out(url, exc, sent=sent) from None
+            except aiohttp.ClientResponseError as exc:  # not HTTP at all
+                raise connection_failed(url, ValueError(exc.message or "invalid HTTP answer"), sent=True) from None
+            except (aiohttp.ClientError, OSError) as exc:
+                raise connection_failed(url, _reason(exc), sent=True) from None
+            try:
+                data = self._whole_body(response)
+                if data is None:
+                    data = await self._read_body(response)
             except BaseException as exc:
                 response.close()  # a half-read connection never goes back to the pool (also when cancelled)
                 if isinstance(exc, asyncio.TimeoutError):
@@ -185,33 +201,23 @@ class AiohttpTransport:
         response.release()
         return RawResponse(response.status, response.headers, data)
 
-    @staticmethod
-    async def _send(
-        session: aiohttp.ClientSession, url: str, body: bytes, headers: Mapping[str, str], options: Dict[str, Any]
-    ) -> aiohttp.ClientResponse:
-        """POST and wait for the status line and headers, mapping aiohttp's failures."""
-        try:
-            return await session.post(url, data=body, headers=headers, **options)
-        except aiohttp.ClientSSLError as exc:  # also certificate errors
-            raise connection_failed(url, _reason(exc), sent=False, permanent=True) from None
-        except (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) as exc:
-            raise connection_failed(url, _reason(exc), sent=False) from None
-        except asyncio.TimeoutError as exc:
-            sent = _CONNECT_TIMEOUT is None or not isinstance(exc, _CONNECT_TIMEOUT)
-            raise timed_out(url, exc, sent=sent) from None
-        except aiohttp.ClientResponseError as exc:  # not HTTP at all
-            raise connection_failed(url, ValueError(exc.message or "invalid HTTP answer"), sent=True) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise connection_failed(url, _reason(exc), sent=True) from None
+    def _whole_body(self, response: aiohttp.ClientResponse) -> Optional[bytes]:
+        """The body if it is all here already and needs no decoding (a small answer usually
+        comes whole with its headers), else None; refuses a size announced over the limit."""
+        length = response.content_length
+        if length is not None and length > self.max_response_bytes:
+            raise BodyTooLarge("response larger than max_response_bytes (%d)" % self.max_response_bytes)
+        if length is None or self._decoded_by_session or response.headers.get("Content-Encoding"):
+            return None
+        content = response.content
+        return content.read_nowait(-1) if content.is_eof() else None
 
     async def _read_body(self, response: aiohttp.ClientResponse) -> bytes:
+        """The whole body, decoded, within ``max_response_bytes``."""
         limit = self.max_response_bytes
-        length = response.content_length
-        if length is not None and length > limit:
-            raise BodyTooLarge("response larger than max_response_bytes (%d)" % limit)
         encoding = None if self._decoded_by_session else response.headers.get("Content-Encoding")
-        if not encoding and length is not None and not self._decoded_by_session:
-            return await response.read()
+        if not encoding and response.content_length is not None and not self._decoded_by_session:
+            return await response.read()  # identity with a checked Content-Length
         collector = BodyCollector(encoding, limit)
         content = response.content
         while True:

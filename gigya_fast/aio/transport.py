@@ -8,7 +8,8 @@ the client's context; bodies decoded under ``max_response_bytes`` by the
 shared :class:`~gigya_fast.rest.body.BodyCollector`; each attempt bounded by
 the whole timeout (connect + read, or ``Timeout.total``), kept by
 :mod:`.deadline` rather than aiohttp's ``total``, and each socket wait by
-aiohttp's ``sock_connect``/``sock_read``.
+aiohttp's ``sock_connect``/``sock_read`` (on the client's own connections
+with the cheaper timer of :mod:`.readtimer`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..rest.environment import ProxyRoutes, split_proxy_credentials
 from ..rest.sending import RawResponse, SendError, connection_failed, failure_reason, timed_out
 from ..rest.transport import total_seconds
 from .deadline import Deadlines
+from .readtimer import use_lazy_read_timer
 
 __all__ = ["AiohttpTransport", "AttemptTimeout", "attempt_timeout"]
 
@@ -117,6 +119,7 @@ class AiohttpTransport:
         session = self._session
         if session is None:
             connector = aiohttp.TCPConnector(limit=self._pool_maxsize, ssl=self._ssl, enable_cleanup_closed=False)
+            use_lazy_read_timer(connector)
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
                 auto_decompress=False,

@@ -37,7 +37,7 @@ _EARLY = 0.001  # a timer may run up to the loop's clock resolution early
 #: Whether this aiohttp has the hooks the lazy timer replaces.
 AVAILABLE = all(
     callable(getattr(ResponseHandler, name, None))
-    for name in ("_reschedule_timeout", "_drop_timeout", "_on_read_timeout", "start_timeout")
+    for name in ("_reschedule_timeout", "_drop_timeout", "_on_read_timeout")
 )
 
 

@@ -206,6 +206,7 @@ class Run:
             "seconds": self.wall,
             "rps": self.rps,
             "server_cpu": self.server_cpu / self.wall if self.cpu_known else None,
+            "client_cpu": self.client_cpu / self.wall,
             "client_cpu_us_per_request": 1e6 * self.client_cpu / self.requests,
         }
 
@@ -348,12 +349,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.cpu_count() or 0))
     print("HTTPS to a local keep-alive responder in its own process (trustme certificate);")
     print("%d interleaved rounds; server CPU = its CPU seconds / wall seconds of the run;" % args.rounds)
-    print("client CPU = this process's CPU time per request (all threads)\n")
-    print("%-66s %8s %8s %8s %11s %12s" % ("run", "requests", "seconds", "req/s", "server CPU", "client CPU"))
+    print("client CPU = this process's CPU seconds (all threads) / wall seconds, and per request;")
+    print("a client near 100% is the bottleneck, a server far below it is not\n")
+    print("%-66s %8s %8s %8s %11s %11s %12s" % (
+        "run", "requests", "seconds", "req/s", "server CPU", "client CPU", "per request"))
     for row in rows:
         share = "n/a" if row["server_cpu"] is None else "%.0f%%" % (100 * row["server_cpu"])
-        print("%-66s %8d %8.2f %8.0f %11s %9.0f us" % (
-            row["name"], row["requests"], row["seconds"], row["rps"], share, row["client_cpu_us_per_request"]))
+        print("%-66s %8d %8.2f %8.0f %11s %10.0f%% %9.0f us" % (
+            row["name"], row["requests"], row["seconds"], row["rps"], share, 100 * row["client_cpu"],
+            row["client_cpu_us_per_request"]))
     print()
     print("Client.call vs (a) original SDK pattern: %7.1fx  (target >= 50x)" % ratios["client_vs_original_sdk"])
     print("Client.call vs (b) raw urllib3 loop:     %7.2fx  (target >= 0.9x)" % ratios["client_vs_raw_urllib3"])

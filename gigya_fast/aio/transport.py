@@ -21,6 +21,7 @@ from typing import Any, Dict, Mapping, NamedTuple, Optional
 
 import aiohttp
 import urllib3
+from multidict import CIMultiDict
 
 from ..errors import ConfigurationError
 from ..rest.body import BodyCollector, BodyError, BodyTooLarge
@@ -98,6 +99,10 @@ class AiohttpTransport:
         if _PER_REQUEST_DECOMPRESS:
             self._options["auto_decompress"] = False
         self._proxy_options: Dict[str, Dict[str, Any]] = {}
+        # The request builder hands every attempt the same headers mapping (unless auth adds a header):
+        # converted once, aiohttp takes it without building its own CIMultiDict per request.
+        self._headers_in: Optional[Mapping[str, str]] = None
+        self._headers_out: CIMultiDict[str] = CIMultiDict()
         self._decoded_by_session = False
         self._proxied = routes.explicit is not None or routes.uses_environment
 
@@ -164,9 +169,11 @@ class AiohttpTransport:
         deadlines = self._deadlines
         assert deadlines is not None
         task = None if total is None else deadlines.start(total)
+        if headers is not self._headers_in:
+            self._headers_in, self._headers_out = headers, CIMultiDict(headers)
         try:
             try:
-                response = await session.post(url, data=body, headers=headers, **options)
+                response = await session.post(url, data=body, headers=self._headers_out, **options)
             except aiohttp.ClientSSLError as exc:  # also certificate errors
                 raise connection_failed(url, _reason(exc), sent=False, permanent=True) from None
             except (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) as exc:

@@ -25,7 +25,6 @@ session always does. Either way the whole attempt stays bounded by
 from __future__ import annotations
 
 import functools
-from typing import Any, Optional
 
 import aiohttp
 from aiohttp.client_proto import ResponseHandler
@@ -46,6 +45,7 @@ class LazyReadTimer(ResponseHandler):
 
     _gf_waiting = False  # an answer is awaited and the read clock runs
     _gf_since = 0.0  # loop time the clock last (re)started: request sent, or bytes arrived
+    _gf_at = 0.0  # loop time the armed timer comes due
 
     def _reschedule_timeout(self) -> None:
         timeout = self._read_timeout
@@ -55,12 +55,12 @@ class LazyReadTimer(ResponseHandler):
         loop = self._loop
         self._gf_since = now = loop.time()
         self._gf_waiting = True
-        handle: Optional[Any] = self._read_timeout_handle
+        handle = self._read_timeout_handle
         if handle is None:
-            self._read_timeout_handle = loop.call_at(now + timeout, self._gf_due)
-        elif handle.when() > now + timeout:  # armed for a longer timeout than this request's
+            self._gf_arm(now + timeout)
+        elif self._gf_at > now + timeout:  # armed for a longer timeout than this request's
             handle.cancel()
-            self._read_timeout_handle = loop.call_at(now + timeout, self._gf_due)
+            self._gf_arm(now + timeout)
 
     def _drop_timeout(self) -> None:
         self._gf_waiting = False
@@ -68,6 +68,10 @@ class LazyReadTimer(ResponseHandler):
         if handle is not None and self.transport is None:  # closed: let the protocol go now
             handle.cancel()
             self._read_timeout_handle = None
+
+    def _gf_arm(self, when: float) -> None:
+        self._gf_at = when
+        self._read_timeout_handle = self._loop.call_at(when, self._gf_due)
 
     def _gf_due(self) -> None:
         self._read_timeout_handle = None
@@ -79,7 +83,7 @@ class LazyReadTimer(ResponseHandler):
             self._gf_waiting = False
             self._on_read_timeout()
         else:
-            self._read_timeout_handle = self._loop.call_at(when, self._gf_due)
+            self._gf_arm(when)
 
 
 def use_lazy_read_timer(connector: aiohttp.BaseConnector) -> bool:

@@ -3,7 +3,9 @@
 Runs once, against a local HTTPS keep-alive responder in a separate process
 (``_client_server.py``, trustme certificate) that answers a fixed CDC JSON
 body; its CPU share during each run is reported to show it is not the
-bottleneck. Compared, in requests per second:
+bottleneck, and so is the client's (CPU seconds per wall second, and CPU
+per request: the steadier figure on a loaded machine). Compared, in
+requests per second:
 
 - ``Client.call``: signing, pooled HTTPS, JSON parsing and Response included;
 - (a) the original SDK's transport pattern: per request a new SSL context
@@ -13,7 +15,8 @@ bottleneck. Compared, in requests per second:
   unsigned body, no JSON parsing; target: Client.call >= 0.9x;
 - (c) ``Client.call_many`` with 8 workers vs sequential ``Client.call``,
   against the instant responder and (c') against one that waits a few
-  milliseconds per answer, as a remote CDC does;
+  milliseconds per answer, as a remote CDC does (in rounds of 10 x the
+  async concurrency calls, so that a batch's ramp-up and tail stay small);
 - with the ``aio`` extra: (d) ``AsyncClient.call_many`` at concurrency 64 vs
   (e) raw aiohttp posting one prebuilt body, signed once like the client's
   (same parameters, same size), from 64 tasks on one session with the same

@@ -24,7 +24,7 @@ from ..rest.sending import SendError
 from ..rest.tls import PemSource
 from ..rest.transport import TimeoutSpec, to_timeout
 from .many import run_many
-from .transport import AiohttpTransport, client_timeout
+from .transport import AiohttpTransport, attempt_timeout
 
 __all__ = ["AsyncClient"]
 
@@ -191,7 +191,7 @@ class AsyncClient(ClientBase):
     ) -> Response:
         """Run the attempt loop of one call, awaiting its I/O."""
         self._check_open()
-        limit = None if timeout is None else client_timeout(to_timeout(timeout))
+        limit = None if timeout is None else attempt_timeout(to_timeout(timeout))
         steps = self._loop.run(method, params, retry, raise_on_error)
         post = self._transport.post
         try:

@@ -149,25 +149,26 @@ class AttemptLoop:
         self, method: str, params: Any, retry: RetryOption, raise_on_error: bool
     ) -> Generator[Step, Any, Response]:
         """The attempts of one call (see the module docstring for the protocol)."""
-        self.router.url_for(method)  # validates the name before any I/O
         auth = self.auth
+        if auth.token_due():
+            self.router.url_for(method)  # validates the name before the token fetch; prepare() does otherwise
         started = time.monotonic()
         state: Optional[RetryState] = None
         attempt = 0
         debug = logger.isEnabledFor(logging.DEBUG)
+        timed = debug or self.events  # attempt latency is only reported to logs and hooks
+        begin = 0.0
         while True:
             attempt += 1
             sent, permanent = True, False
-            retry_after: Optional[float] = None
-            begin = time.perf_counter()
+            raw: Optional[RawResponse] = None
+            if timed:
+                begin = time.perf_counter()
             outcome: Outcome
             try:
                 if auth.token_due():
                     yield AUTHORIZE
-                raw: RawResponse = yield self.builder.prepare(method, params)
-                header = raw.headers.get("Retry-After")
-                if header is not None:
-                    retry_after = parse_retry_after(header)
+                raw = yield self.builder.prepare(method, params)
                 outcome = read_response(method, raw.status, raw.headers, raw.body, attempts=attempt)
             except SendError as failure:
                 outcome, sent, permanent = failure.error, failure.sent, failure.permanent
@@ -175,7 +176,7 @@ class AttemptLoop:
                 outcome = exc
             except GigyaError as exc:  # e.g. the OAuth2 token endpoint refused
                 outcome, permanent = exc, True
-            latency = time.perf_counter() - begin
+            latency = time.perf_counter() - begin if timed else 0.0
             if isinstance(outcome, Response):
                 outcome.elapsed = time.monotonic() - started
             if isinstance(outcome, Response) and outcome.error_code == 0:
@@ -183,6 +184,7 @@ class AttemptLoop:
             else:
                 if state is None:
                     state = self.retry_state(method, retry)
+                header = None if raw is None else raw.headers.get("Retry-After")
                 decision = state.decide(
                     outcome,
                     elapsed=time.monotonic() - started,
@@ -190,9 +192,9 @@ class AttemptLoop:
                     permanent=permanent,
                     has_date=isinstance(outcome, Response) and bool(outcome.headers.get("Date")),
                     current_domain=self.router.api_domain,
-                    retry_after=retry_after,
+                    retry_after=None if header is None else parse_retry_after(header),
                 )
-            if debug or self.events:
+            if timed:
                 event = self._event(method, attempt, outcome, latency, started, decision)
                 if debug:
                     _log(event)

@@ -4,12 +4,28 @@ or a ``MalformedResponseError`` when it is not a CDC JSON envelope. No I/O."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 from ..errors import MalformedResponseError
 from .response import Response
 
 __all__ = ["read_response", "malformed"]
+
+_DECODER = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _parse_json(body: bytes) -> Any:
+    """``json.loads(body)``, minus its encoding sniffing and whitespace scans for the usual
+    ``{...}`` UTF-8 body (json.loads reads any body starting ``{`` then a non-NUL byte as UTF-8)."""
+    if body[:1] != b"{" or body[1:2] == b"\x00":
+        return json.loads(body)
+    text = body.decode("utf-8", "surrogatepass")
+    data, end = _DECODER.raw_decode(text)
+    if end != len(text) and _JSON_SPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
+        raise ValueError("extra data after the JSON document")
+    return data
 
 
 def malformed(
@@ -44,7 +60,7 @@ def read_response(
     if not body or body.isspace():
         raise malformed(method, status, "empty body", details=_describe_body(headers, body))
     try:
-        data = json.loads(body)
+        data = _parse_json(body)
     except (ValueError, UnicodeDecodeError):
         stripped = body.lstrip()[:1]
         if stripped[:1] == b"<":

@@ -8,6 +8,7 @@ request over the exact URL that will be called, and returns a
 
 from __future__ import annotations
 
+from collections.abc import Mapping as AnyMapping
 from typing import Callable, Dict, Mapping, Optional
 
 from .._version import __version__
@@ -66,9 +67,10 @@ def merge_params(params: Optional[Mapping[str, object]], extra: Mapping[str, obj
     """The caller's parameters as one dict; ``ValueError`` for SDK-reserved names."""
     if params is None:
         merged: Dict[str, object] = dict(extra)
-    elif isinstance(params, Mapping):
+    elif type(params) is dict or isinstance(params, AnyMapping):  # not typing.Mapping: its check runs Python code
         merged = dict(params)
-        merged.update(extra)
+        if extra:
+            merged.update(extra)
     else:
         raise TypeError("params must be a mapping, not %s" % type(params).__name__)
     if not RESERVED_PARAMS.isdisjoint(merged):

@@ -19,6 +19,13 @@ __all__ = ["Event", "parse_body", "body_timestamp"]
 _TAIL_TIMESTAMP = re.compile(rb'[{,]\s*"timestamp"\s*:\s*(\d{1,15})\s*}\s*\Z')
 _TAIL = 64
 
+#: Deepest nesting of arrays and objects a body may have. CDC's bodies nest a few
+#: levels (body, events, data, profile...); the bound makes a deep body malformed the
+#: same way on every Python (3.13's JSON decoder accepts depths that 3.12's refuses).
+MAX_BODY_DEPTH = 100
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
 
 class Event(NamedTuple):
     """One event of a notification (``accountCreated``, ``accountUpdated``...)."""
@@ -38,12 +45,29 @@ def malformed(reason: str) -> SignatureError:
     return SignatureError("notification body is malformed: " + reason)
 
 
+def too_deep(body: bytes, limit: int = MAX_BODY_DEPTH) -> bool:
+    """True when the arrays and objects of *body* nest deeper than *limit* (strings skipped)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # the common case: too few brackets to be that deep
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
+        if byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def parse_body(body: bytes) -> Dict[str, Any]:
     """The JSON object of a notification body (UTF-8); ``SignatureError`` when it is not one.
 
-    Callers parse only a body a signature has vouched for; JSON nested deeper
-    than the interpreter's recursion limit is malformed like any other.
+    Callers parse only a body a signature has vouched for; a body nested deeper
+    than :data:`MAX_BODY_DEPTH` is malformed like any other.
     """
+    if too_deep(body):
+        raise malformed("nested too deeply")
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:

@@ -224,3 +224,25 @@ def _pem() -> bytes:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return pem
+
+
+@pytest.mark.parametrize("opener, closer", [(b"[", b"]"), (b'{"a":', b"}")])
+def test_body_depth_is_bounded_alike_on_every_python(opener: bytes, closer: bytes) -> None:
+    # The bound is ours (MAX_BODY_DEPTH), not the JSON decoder's recursion limit, which
+    # differs between Python versions (3.13 parses 5,000 levels that 3.12 refuses).
+    from gigya_fast.webhooks._body import MAX_BODY_DEPTH
+
+    def nested(depth: int) -> bytes:
+        inner = opener * (depth - 1) + b"1" + closer * (depth - 1)
+        return b'{"x":' + inner + b',"events":[],"nonce":"n","timestamp":%d}' % NOW
+
+    v = WebhookVerifier(SECRET)
+    deepest = nested(MAX_BODY_DEPTH)
+    assert v.verify(deepest, headers(deepest), now=NOW).events == ()
+    too_deep = nested(MAX_BODY_DEPTH + 1)
+    notification = v.verify(too_deep, headers(too_deep), now=NOW)  # the tail timestamp: not parsed yet
+    with pytest.raises(SignatureError, match="nested too deeply"):
+        notification.events  # noqa: B018 - parsed lazily
+    # Brackets inside strings (escaped quotes included) are text, not nesting.
+    texty = b'{"x":"\\"' + b"[" * 500 + b'","events":[],"nonce":"n","timestamp":%d}' % NOW
+    assert v.verify(texty, headers(texty), now=NOW).data["x"] == '"' + "[" * 500

@@ -4,7 +4,7 @@ specs in turn (bounded concurrency, no task per call), results in input order.""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, TypeVar, Union
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union
 
 from ..errors import GigyaError
 from ..rest.batch import CallSpec, normalize_call
@@ -33,7 +33,9 @@ async def run_many(
     """
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError("concurrency must be an int >= 1")
-    specs = [normalize_call(spec) for spec in calls]  # every spec checked before any I/O
+    # Every spec checked before any I/O; each is dropped once its call has taken it, so that a finished
+    # call's parameters are freed at once rather than when the whole batch ends.
+    specs: List[Optional[Tuple[str, Dict[str, object]]]] = [normalize_call(spec) for spec in calls]
     total = len(specs)
     results: List[Any] = [None] * total
     indexes = iter(range(total))
@@ -42,7 +44,10 @@ async def run_many(
     async def worker() -> None:
         nonlocal done
         for index in indexes:
-            method, params = specs[index]
+            spec = specs[index]
+            specs[index] = None
+            assert spec is not None
+            method, params = spec
             try:
                 results[index] = await call(method, params)
             except GigyaError as exc:

@@ -8,9 +8,6 @@ standard-library HMAC.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +15,7 @@ from typing import Callable, List, Tuple
 
 import pytest
 
+from tests.kernels._reference import b64_hmac_sha1
 from tests.kernels._vectors import OAUTH_PARAMS, OAUTH_SECRET
 
 PROTOCOL_MD = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
@@ -41,10 +39,6 @@ CALL_PARAMS = {
 WEBHOOK_BODY = b'{"events":[],"nonce":"n-1","timestamp":1700000000}'
 
 
-def _stdlib_sig(secret: str, message: bytes) -> str:
-    return base64.b64encode(hmac.new(base64.b64decode(secret), message, hashlib.sha1).digest()).decode("ascii")
-
-
 # (kind, what the kernels compute, what a plain stdlib HMAC gives), in the doc's order.
 Compute = Callable[[ModuleType], str]
 CASES: List[Tuple[str, Compute, Callable[[], str]]] = [
@@ -64,27 +58,27 @@ CASES: List[Tuple[str, Compute, Callable[[], str]]] = [
     (
         "uid",
         lambda k: k.calc_signature("1700000000_user-1", DOC_SECRET),
-        lambda: _stdlib_sig(DOC_SECRET, b"1700000000_user-1"),
+        lambda: b64_hmac_sha1(DOC_SECRET, b"1700000000_user-1"),
     ),
     (
         "friend",
         lambda k: k.calc_signature("1700000000_friend-2_user-1", DOC_SECRET),
-        lambda: _stdlib_sig(DOC_SECRET, b"1700000000_friend-2_user-1"),
+        lambda: b64_hmac_sha1(DOC_SECRET, b"1700000000_friend-2_user-1"),
     ),
     (
         "session",
         lambda k: k.get_dynamic_session_signature("LT3_token|UUID=x", 600, DOC_SECRET, now=NOW),
-        lambda: "1700000600_" + _stdlib_sig(DOC_SECRET, b"LT3_token_1700000600"),
+        lambda: "1700000600_" + b64_hmac_sha1(DOC_SECRET, b"LT3_token_1700000600"),
     ),
     (
         "session-user",
         lambda k: k.get_dynamic_session_signature_user_signed("LT3_token|UUID=x", 600, "AKey1", DOC_SECRET, now=NOW),
-        lambda: "1700000600_AKey1_" + _stdlib_sig(DOC_SECRET, b"LT3_token_1700000600_AKey1"),
+        lambda: "1700000600_AKey1_" + b64_hmac_sha1(DOC_SECRET, b"LT3_token_1700000600_AKey1"),
     ),
     (
         "webhook",
         lambda k: k.Signer(DOC_SECRET).sign_bytes(WEBHOOK_BODY),
-        lambda: _stdlib_sig(DOC_SECRET, WEBHOOK_BODY),
+        lambda: b64_hmac_sha1(DOC_SECRET, WEBHOOK_BODY),
     ),
     (
         "query",
@@ -134,5 +128,5 @@ def test_documented_base_strings(kernels: ModuleType) -> None:
     oauth = kernels.build_base_string("POST", "http://photos.example.net/photos", OAUTH_PARAMS)
     call = kernels.build_base_string("POST", CALL_URL, CALL_PARAMS)
     assert oauth in blocks and call in blocks
-    assert _stdlib_sig(OAUTH_SECRET, oauth.encode()) == "j4/Jwtp11HLWl7KG3QlsczfRRpU="
-    assert _stdlib_sig(DOC_SECRET, call.encode()) == _documented()[-1][1]
+    assert b64_hmac_sha1(OAUTH_SECRET, oauth.encode()) == "j4/Jwtp11HLWl7KG3QlsczfRRpU="
+    assert b64_hmac_sha1(DOC_SECRET, call.encode()) == _documented()[-1][1]

@@ -151,10 +151,6 @@ class Gen:
 # --- jose --------------------------------------------------------------------------------
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _mutate_token(g: Gen) -> str:
     head, claims, sig = GENUINE.split(".")
     kind = g.n(0, 6)
@@ -171,11 +167,11 @@ def _mutate_token(g: Gen) -> str:
         header = g.json_ish() if g.n(0, 1) else json.dumps(
             {"alg": g.pick(["RS256", "none", "HS256", None]), "kid": g.pick([KID, "x", 1]), "dc": g.text(6)}
         ).encode("utf-8", "surrogatepass")
-        return _b64(header) + "." + claims + "." + sig
+        return _jose.b64url_encode(header) + "." + claims + "." + sig
     if kind == 3:
         return g.text(64)
     if kind == 4:
-        return _b64(g.json_ish()) + "." + _b64(g.json_ish()) + "." + _b64(g.raw(300))
+        return ".".join(_jose.b64url_encode(part) for part in (g.json_ish(), g.json_ish(), g.raw(300)))
     return GENUINE
 
 
@@ -224,7 +220,7 @@ def _webhook_jwt(body: bytes, nonce: Any) -> str:
             "iat": NOW,
             "exp": NOW + 60,
             "jti": nonce if isinstance(nonce, str) else "n",
-            "sub": _b64(hashlib.sha256(body).digest()),
+            "sub": _jose.b64url_encode(hashlib.sha256(body).digest()),
         }
         token = _jose.encode_rs256(claims, PRIVATE_KEY, {"kid": KID, "dc": "us1"})
         if len(SIGNED_CACHE) < 4096:

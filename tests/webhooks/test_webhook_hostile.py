@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from typing import Any, Dict, List
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from gigya_fast.errors import ConfigurationError, ExpiredToken, InvalidTokenError, SignatureError
 from gigya_fast.webhooks import Notification, WebhookVerifier
@@ -246,3 +249,34 @@ def test_body_depth_is_bounded_alike_on_every_python(opener: bytes, closer: byte
     # Brackets inside strings (escaped quotes included) are text, not nesting.
     texty = b'{"x":"\\"' + b"[" * 500 + b'","events":[],"nonce":"n","timestamp":%d}' % NOW
     assert v.verify(texty, headers(texty), now=NOW).data["x"] == '"' + "[" * 500
+
+
+def _too_deep_by_definition(body: bytes, limit: int) -> bool:
+    # Every complete JSON string removed (a quote that never closes is text), then the brackets counted.
+    structure = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body, flags=re.DOTALL)
+    depth = 0
+    for byte in structure:
+        depth += 1 if byte in b"[{" else -1 if byte in b"]}" else 0
+        if depth > limit:
+            return True
+    return False
+
+
+@example(b'"\\\n"[')  # an escaped newline inside a string
+@example(b'["\\"[[')  # a string that never closes: what follows is text
+@given(st.lists(st.sampled_from([b'"', b"\\", b"[", b"]", b"{", b"}", b"a", b"\n"]), max_size=60).map(b"".join))
+def test_too_deep_agrees_with_its_definition(body: bytes) -> None:
+    from gigya_fast.webhooks._body import too_deep
+
+    for limit in range(5):
+        assert too_deep(body, limit) is _too_deep_by_definition(body, limit)
+
+
+def test_an_unterminated_string_leaves_the_rest_as_text() -> None:
+    from gigya_fast.webhooks._body import MAX_BODY_DEPTH, too_deep
+
+    # The brackets after a string that never closes count, however many escaped quotes
+    # (each a place a string could start) come first: one pass, not one per quote.
+    opened = b'{"x":"' + b'\\"' * 100_000
+    assert too_deep(opened + b"[" * MAX_BODY_DEPTH)  # with the object's brace: one level too deep
+    assert not too_deep(opened + b"[" * (MAX_BODY_DEPTH - 1))

@@ -90,9 +90,7 @@ class TFATokens:
                 return None
             found.attempts += 1
             right = hmac.compare_digest(found.code.encode(), code.encode("utf-8", "replace"))
-        if right:
-            self.challenges.pop(phv_token)
-        elif found.attempts >= MAX_CODE_ATTEMPTS:
+        if right or found.attempts >= MAX_CODE_ATTEMPTS:  # used up either way
             self.challenges.pop(phv_token)
         return right
 

@@ -9,6 +9,7 @@ import pytest
 from gigya_fast.testing import LocalCDC
 
 from ..client.conftest import client_kind, make_client
+from ._browser import STYLE_IDS, STYLES, Browser
 from ._wire import Sender
 
 # The both-clients parametrisation of the client wire tests (Client, then AsyncClient).
@@ -20,6 +21,13 @@ def cdc() -> Iterator[LocalCDC]:
     """A plain-HTTP server with five seeded accounts."""
     with LocalCDC(seed_accounts=5, webhook_retry_delays=(0.02, 0.05), webhook_timeout=2.0) as server:
         yield server
+
+
+@pytest.fixture(params=STYLES, ids=STYLE_IDS)
+def browser(request: pytest.FixtureRequest, cdc: LocalCDC) -> Browser:
+    """A raw client-side caller for ``cdc``: form POST or GET, the API key spelled apiKey, ApiKey or APIKey."""
+    verb, key_name = request.param
+    return Browser(cdc, verb, key_name)
 
 
 @pytest.fixture

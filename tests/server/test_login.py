@@ -10,7 +10,7 @@ import pytest
 
 from gigya_fast.testing import LocalCDC
 
-from ._browser import STYLE_IDS, STYLES, Browser, jwt_parts, verify_rs256_with_jwks
+from ._browser import Browser, jwt_parts, verify_rs256_with_jwks
 from ._wire import Sender, ref_uid_signature
 
 EMAIL, PASSWORD = "ada@example.com", "correct horse battery staple"
@@ -20,13 +20,6 @@ EMAIL, PASSWORD = "ada@example.com", "correct horse battery staple"
 def uid(cdc: LocalCDC) -> str:
     """An account that can log in."""
     return cdc.create_account({"email": EMAIL, "firstName": "Ada"}, {"plan": "gold"}, password=PASSWORD)
-
-
-@pytest.fixture(params=STYLES, ids=STYLE_IDS)
-def browser(request: pytest.FixtureRequest, cdc: LocalCDC) -> Browser:
-    """A raw client: form POST or GET, with the API key spelled apiKey, ApiKey or APIKey."""
-    verb, key_name = request.param
-    return Browser(cdc, verb, key_name)
 
 
 def _login(browser: Browser, **extra: Any) -> Dict[str, Any]:

@@ -9,16 +9,10 @@ import pytest
 
 from gigya_fast.testing import LocalCDC
 
-from ._browser import STYLE_IDS, STYLES, Browser
+from ._browser import Browser
 from ._wire import Sender
 
 EMAIL, PASSWORD = "grace@example.com", "Hopper-1906!"
-
-
-@pytest.fixture(params=STYLES, ids=STYLE_IDS)
-def browser(request: pytest.FixtureRequest, cdc: LocalCDC) -> Browser:
-    verb, key_name = request.param
-    return Browser(cdc, verb, key_name)
 
 
 def _reg_token(browser: Browser) -> str:

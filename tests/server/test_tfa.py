@@ -9,7 +9,7 @@ import pytest
 
 from gigya_fast.testing import LocalCDC
 
-from ._browser import STYLE_IDS, STYLES, Browser
+from ._browser import Browser
 
 EMAIL, PASSWORD = "ada@example.com", "Analytical-Engine-1843"
 
@@ -18,12 +18,6 @@ EMAIL, PASSWORD = "ada@example.com", "Analytical-Engine-1843"
 def uid(cdc: LocalCDC) -> str:
     """An account that must pass two-factor verification by email."""
     return cdc.create_account({"email": EMAIL, "firstName": "Ada"}, password=PASSWORD, tfa=True)
-
-
-@pytest.fixture(params=STYLES, ids=STYLE_IDS)
-def browser(request: pytest.FixtureRequest, cdc: LocalCDC) -> Browser:
-    verb, key_name = request.param
-    return Browser(cdc, verb, key_name)
 
 
 def _pending_login(browser: Browser) -> Dict[str, Any]:

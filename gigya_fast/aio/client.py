@@ -80,8 +80,6 @@ class AsyncClient(ClientBase):
     ) -> None:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise ConfigurationError("session must be an aiohttp.ClientSession")
-        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
-            raise ConfigurationError("pool_maxsize must be an int >= 1")
         super().__init__(
             api_key,
             secret=secret,
@@ -98,6 +96,7 @@ class AsyncClient(ClientBase):
             timeout=timeout,
             retries=retries,
             retry_writes=retry_writes,
+            pool_maxsize=pool_maxsize,
             proxy_url=proxy_url,
             proxy_headers=proxy_headers,
             ca_certs=ca_certs,

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union
 
 from ..errors import GigyaError
-from ..rest.batch import CallSpec, normalize_call
+from ..rest.batch import CallSpec, check_worker_count, normalize_call
 
 __all__ = ["run_many"]
 
@@ -31,8 +31,7 @@ async def run_many(
     caller is cancelled, every worker is cancelled and awaited: no task is
     left behind.
     """
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValueError("concurrency must be an int >= 1")
+    check_worker_count(concurrency, "concurrency")
     # Every spec checked before any I/O; each is dropped once its call has taken it, so that a finished
     # call's parameters are freed at once rather than when the whole batch ends.
     specs: List[Optional[Tuple[str, Dict[str, object]]]] = [normalize_call(spec) for spec in calls]

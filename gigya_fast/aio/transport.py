@@ -216,7 +216,7 @@ class AiohttpTransport:
         comes whole with its headers), else None; refuses a size announced over the limit."""
         length = response.content_length
         if length is not None and length > self.max_response_bytes:
-            raise BodyTooLarge("response larger than max_response_bytes (%d)" % self.max_response_bytes)
+            raise BodyTooLarge(self.max_response_bytes)
         if length is None or self._decoded_by_session or response.headers.get("Content-Encoding"):
             return None
         content = response.content

@@ -81,6 +81,7 @@ class ClientBase:
         timeout: TimeoutSpec,
         retries: Union[int, RetryPolicy],
         retry_writes: bool,
+        pool_maxsize: int,
         proxy_url: Optional[str],
         proxy_headers: Optional[Mapping[str, str]],
         ca_certs: Optional[PemSource],
@@ -91,6 +92,8 @@ class ClientBase:
         async_hooks: bool = False,
         build_tls: bool = True,
     ) -> None:
+        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
+            raise ConfigurationError("pool_maxsize must be an int >= 1")
         if api_key is not None and (not isinstance(api_key, str) or not api_key):
             raise ConfigurationError("api_key must be a non-empty str (or None for calls without one)")
         credentials = (("secret", secret), ("user_key", user_key), ("access_token", access_token),

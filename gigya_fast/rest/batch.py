@@ -12,7 +12,7 @@ from ..errors import GigyaError
 from .prepare import merge_params
 from .routing import split_method
 
-__all__ = ["CallSpec", "normalize_call", "run_many"]
+__all__ = ["CallSpec", "normalize_call", "check_worker_count", "run_many"]
 
 #: One entry of :meth:`Client.call_many`: ``(method, params)``, ``(method,)``, or
 #: ``{"method": ..., "params": {...}}`` (other keys are parameters too).
@@ -37,6 +37,12 @@ def normalize_call(spec: CallSpec) -> Tuple[str, Dict[str, object]]:
     return method, params
 
 
+def check_worker_count(value: object, name: str) -> None:
+    """``ValueError`` unless *value* (the *name* option: ``max_workers``, ``concurrency``) is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("%s must be an int >= 1" % name)
+
+
 def run_many(
     call: Callable[[str, Dict[str, object]], T],
     calls: Iterable[CallSpec],
@@ -52,8 +58,7 @@ def run_many(
     yet started are cancelled. Other exceptions always propagate.
     ``on_progress(done, total)`` runs in the calling thread.
     """
-    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-        raise ValueError("max_workers must be an int >= 1")
+    check_worker_count(max_workers, "max_workers")
     specs = [normalize_call(spec) for spec in calls]  # every spec checked before any I/O
     total = len(specs)
     results: List[Any] = [None] * total

@@ -25,7 +25,10 @@ class BodyError(Exception):
 
 
 class BodyTooLarge(BodyError):
-    """The body (raw or decoded) is larger than the limit."""
+    """The body (raw or decoded) is larger than *limit* bytes (the ``max_response_bytes`` in force)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("response larger than max_response_bytes (%d)" % limit)
 
 
 def check_max_response_bytes(value: object) -> int:
@@ -62,15 +65,11 @@ class BodyCollector:
             raise BodyError("unsupported Content-Encoding %r" % name[:40])
         self._decoder = zlib.decompressobj(self._wbits) if self._wbits else None
 
-    def too_large(self) -> BodyTooLarge:
-        """The error for a body over the limit."""
-        return BodyTooLarge("response larger than max_response_bytes (%d)" % self.limit)
-
     def feed(self, chunk: bytes) -> None:
         """Add the next raw chunk; raises :class:`BodyTooLarge` or :class:`BodyError`."""
         self._raw_size += len(chunk)
         if self._raw_size > self.limit:
-            raise self.too_large()
+            raise BodyTooLarge(self.limit)
         if self._decoder is None:
             self._keep(chunk)
         else:
@@ -80,7 +79,7 @@ class BodyCollector:
         if data:
             self._size += len(data)
             if self._size > self.limit:
-                raise self.too_large()
+                raise BodyTooLarge(self.limit)
             self._parts.append(data)
 
     def _decode(self, data: bytes) -> None:
@@ -99,7 +98,7 @@ class BodyCollector:
             self._first = False
             self._keep(out)
             if decoder.unconsumed_tail:
-                raise self.too_large()  # output was cut at the limit: there is more
+                raise BodyTooLarge(self.limit)  # output was cut at the limit: there is more
             data = decoder.unused_data if decoder.eof else b""
             if data and self._wbits == _GZIP_WBITS:  # a further gzip member
                 decoder = self._decoder = zlib.decompressobj(self._wbits)

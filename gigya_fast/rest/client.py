@@ -109,8 +109,6 @@ class Client(ClientBase):
             raise ConfigurationError(
                 "with pool_manager, configure proxy, CA certificates and client certificates on that manager"
             )
-        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
-            raise ConfigurationError("pool_maxsize must be an int >= 1")
         super().__init__(
             api_key,
             secret=secret,
@@ -127,6 +125,7 @@ class Client(ClientBase):
             timeout=timeout,
             retries=retries,
             retry_writes=retry_writes,
+            pool_maxsize=pool_maxsize,
             proxy_url=proxy_url,
             proxy_headers=proxy_headers,
             ca_certs=ca_certs,

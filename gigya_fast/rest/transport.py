@@ -279,7 +279,7 @@ class Urllib3Transport:
         encoding = response.headers.get("Content-Encoding")
         length = getattr(response, "length_remaining", None)
         if isinstance(length, int) and length > limit:
-            raise BodyTooLarge("response larger than max_response_bytes (%d)" % limit)
+            raise BodyTooLarge(limit)
         if not encoding and isinstance(length, int):  # the common case: one read of a known size
             data: bytes = response.read(decode_content=False)
             return data

@@ -18,21 +18,9 @@ from gigya_fast.aio.deadline import Deadlines
 from gigya_fast.errors import RequestTimeoutError
 from gigya_fast.rest import Response
 
+from .loops import CountingLoop
+
 COUNTS_CANCELS = sys.version_info >= (3, 11)
-
-
-class CountingLoop(asyncio.SelectorEventLoop):
-    """An event loop that counts the timers armed through ``call_at``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.armed: List[Callable[..., Any]] = []
-
-    def call_at(  # type: ignore[override]
-        self, when: float, callback: Callable[..., Any], *args: Any, **kwargs: Any
-    ) -> asyncio.TimerHandle:
-        self.armed.append(callback)
-        return super().call_at(when, callback, *args, **kwargs)
 
 
 def _run(make: Callable[[CountingLoop], Any]) -> Tuple[Any, CountingLoop]:
@@ -58,7 +46,7 @@ async def _attempt(deadlines: Deadlines, seconds: float, wait: float) -> str:
 
 
 def _fires(loop: CountingLoop, deadlines: Deadlines) -> int:
-    return sum(1 for callback in loop.armed if getattr(callback, "__self__", None) is deadlines)
+    return len(loop.armed_by(lambda owner: owner is deadlines))
 
 
 def test_many_attempts_share_one_timer() -> None:

@@ -6,9 +6,8 @@ for a longer one, and aiohttp's own timers when the hooks are missing."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-from typing import Any, Callable, Iterator, List, Tuple
+from typing import Any, Iterator
 
 import pytest
 import urllib3
@@ -18,6 +17,7 @@ from gigya_fast.aio.readtimer import LazyReadTimer
 from gigya_fast.errors import RequestTimeoutError
 
 from ..client.hostile import HostileServer
+from .loops import CountingLoop
 
 
 def _uid(cdc: Any) -> str:
@@ -70,23 +70,6 @@ async def test_a_shorter_per_call_timeout_on_a_connection_armed_for_a_longer_one
         assert time.monotonic() - started < 1.5
 
 
-class CountingLoop(asyncio.SelectorEventLoop):
-    def __init__(self) -> None:
-        super().__init__()
-        self.handles: List[Tuple[asyncio.TimerHandle, Callable[..., Any]]] = []
-
-    def call_at(  # type: ignore[override]
-        self, when: float, callback: Callable[..., Any], *args: Any, **kwargs: Any
-    ) -> asyncio.TimerHandle:
-        handle = super().call_at(when, callback, *args, **kwargs)
-        self.handles.append((handle, callback))
-        return handle
-
-
-def _read_timers(loop: CountingLoop) -> List[asyncio.TimerHandle]:
-    return [h for h, callback in loop.handles if isinstance(getattr(callback, "__self__", None), LazyReadTimer)]
-
-
 @pytest.mark.skipif(not readtimer.AVAILABLE, reason="this aiohttp lacks the hooks: it keeps its own timers")
 def test_one_read_timer_per_connection_released_on_close(cdc: Any) -> None:
     loop = CountingLoop()
@@ -100,7 +83,7 @@ def test_one_read_timer_per_connection_released_on_close(cdc: Any) -> None:
         loop.run_until_complete(main())
     finally:
         loop.close()
-    timers = _read_timers(loop)
+    timers = loop.armed_by(lambda owner: isinstance(owner, LazyReadTimer))
     assert len(timers) == 1  # aiohttp's own: 60 for these 30 calls on one keep-alive connection
     assert all(handle.cancelled() for handle in timers)  # closing the client let the connection go
 

@@ -21,9 +21,10 @@ import gzip
 import io
 import json
 import socket
-import threading
 import time
 from typing import List, Optional
+
+from .listener import Listener
 
 __all__ = ["HostileServer"]
 
@@ -39,7 +40,7 @@ def _gzip_zeros(size: int) -> bytes:
     return out.getvalue()
 
 
-class HostileServer:
+class HostileServer(Listener):
     """Threaded, one thread per connection; :attr:`url` is its base URL."""
 
     def __init__(self, *, bomb_size: int = 256 << 20, drip_interval: float = 0.4,
@@ -52,20 +53,7 @@ class HostileServer:
         self.bodies: List[bytes] = []
         self.bytes_sent = 0
         self._bomb: Optional[bytes] = None
-        self._lock = threading.Lock()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(32)
-        self.port: int = self._sock.getsockname()[1]
-        self._closed = threading.Event()
-        self._connections: List[socket.socket] = []
-        threading.Thread(target=self._accept, name="hostile-server", daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        return "http://127.0.0.1:%d" % self.port
+        super().__init__(name="hostile-server", backlog=32)
 
     def bomb(self) -> bytes:
         """The compressed bomb (built once)."""
@@ -74,41 +62,12 @@ class HostileServer:
                 self._bomb = _gzip_zeros(self.bomb_size)
             return self._bomb
 
-    def close(self) -> None:
-        """Stop accepting and drop every connection."""
-        self._closed.set()
-        self._sock.close()
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            conn.close()
-
-    def __enter__(self) -> HostileServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            with self._lock:
-                self._connections.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
     def _send(self, conn: socket.socket, data: bytes) -> None:
         conn.sendall(data)
         with self._lock:
             self.bytes_sent += len(data)
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket) -> None:
         try:
             while not self._closed.is_set():
                 data = b""

@@ -17,8 +17,9 @@ from __future__ import annotations
 import select
 import socket
 import ssl
-import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from .listener import Listener
 
 __all__ = ["Proxy"]
 
@@ -76,7 +77,7 @@ def _pipe(a: socket.socket, b: socket.socket) -> None:
         return
 
 
-class Proxy:
+class Proxy(Listener):
     """Threaded HTTP proxy (CONNECT tunnels, optional TLS interception)."""
 
     def __init__(
@@ -92,57 +93,7 @@ class Proxy:
         self.seen: List[str] = []
         self.heads: List[str] = []
         self._contexts: Dict[str, ssl.SSLContext] = {}
-        self._lock = threading.Lock()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
-        self.port: int = self._sock.getsockname()[1]
-        self._open: List[socket.socket] = []
-        self._closed = False
-        self._thread = threading.Thread(target=self._accept_loop, name="test-proxy", daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        return "http://127.0.0.1:%d" % self.port
-
-    def close(self) -> None:
-        """Stop accepting and shut every open connection."""
-        self._closed = True
-        try:
-            self._sock.close()
-        except OSError:
-            pass
-        with self._lock:
-            sockets, self._open = self._open, []
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
-
-    def __enter__(self) -> Proxy:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _track(self, sock: socket.socket) -> socket.socket:
-        with self._lock:
-            self._open.append(sock)
-        return sock
-
-    def _accept_loop(self) -> None:
-        while not self._closed:
-            try:
-                conn, _ = self._sock.accept()
-            except OSError:
-                return
-            self._track(conn)
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+        super().__init__(name="test-proxy", backlog=64)
 
     def _server_context(self, host: str) -> ssl.SSLContext:
         with self._lock:

@@ -9,8 +9,8 @@ its connection pool. The cache is a lock-protected LRU of
 :data:`MAX_CLIENTS` entries; an evicted client is simply dropped (requests in
 flight on it finish normally) and its pool is released when it is collected.
 
-``setCACertsPath`` of the original is a process-wide setting; it lives here,
-under the same lock, and is part of every configuration key. A forked child
+``GSRequest.caCertsPath`` (the original's process-wide ``setCACertsPath``)
+is read at each send and is part of every configuration key. A forked child
 (gunicorn, multiprocessing) starts with an empty cache: connections are never
 shared across processes.
 """

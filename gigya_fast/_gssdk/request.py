@@ -30,6 +30,7 @@ import certifi
 
 from ..errors import GigyaError, RequestTimeoutError
 from ..rest.clock import new_nonce
+from ..rest.prepare import RESERVED_PARAMS
 from ..rest.routing import mtls_host
 from . import oauth, sending, sigutils
 from .gsobject import GSObject
@@ -45,7 +46,7 @@ PemOrPath = Union[str, bytes]
 
 _TIMEOUT_TEXT = "Operation timed out"  # what the original looked for (a Python 2 message)
 # Parameters only the SDK sets; a userKey in params is kept: it signs, as in the original.
-_SDK_OWNED = ("sig", "nonce", "timestamp", "secret")
+_SDK_OWNED = RESERVED_PARAMS - {"userKey"}
 
 
 def _own_params(params: Params) -> GSObject:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, List, Mapping, Union
 
 from .gsobject import _MISSING, GSObject
-from .trace import redact_or_hide, trace_line
+from .trace import redact_or_hide, redact_parsed_json, trace_line
 
 __all__ = [
     "GSResponse",
@@ -57,12 +57,7 @@ def _response_trace_line(text: str, data: Mapping[str, Any] | None) -> str:
     """``responseText=...`` with credentials redacted, reusing the parsed answer when there is one."""
     if data is None:
         return trace_line("responseText", text)
-    cleaned = redact_or_hide(data)
-    if cleaned == data:
-        return "responseText=%r" % text
-    if not isinstance(cleaned, dict):
-        return "responseText=%r" % cleaned
-    return "responseText=%r" % json.dumps(cleaned, ensure_ascii=False, separators=(",", ":"))
+    return "responseText=%r" % redact_parsed_json(text, data)
 
 
 class GSResponse:

@@ -27,7 +27,7 @@ import hmac
 import time
 from typing import Any, Dict
 
-from .._checks_py import Number, Timestamp
+from .._checks_py import MAX_TIMESTAMP_DIGITS, Number, Timestamp
 from .._signing import (
     calc_signature,
     get_dynamic_session_signature,
@@ -50,9 +50,6 @@ HOOKS = (
 )
 
 Seconds = Number
-
-# Same rule as the kernels: 1-15 ASCII digits, anything else is never in a window.
-_MAX_TIMESTAMP_DIGITS = 15
 
 # True while every hook is the one defined below (the compiled fast path is exact).
 _hooks_intact = True
@@ -83,11 +80,12 @@ def hooks_intact() -> bool:
 
 
 def _timestamp_seconds(timestamp: object) -> int | None:
+    """The timestamp as seconds: an int, or 1 to MAX_TIMESTAMP_DIGITS ASCII digits (the kernels' rule); else None."""
     if isinstance(timestamp, bool):
         return None
     if isinstance(timestamp, int):
         return timestamp
-    if isinstance(timestamp, str) and 0 < len(timestamp) <= _MAX_TIMESTAMP_DIGITS:
+    if isinstance(timestamp, str) and 0 < len(timestamp) <= MAX_TIMESTAMP_DIGITS:
         if timestamp.isascii() and timestamp.isdigit():
             return int(timestamp)
     return None

@@ -22,6 +22,7 @@ __all__ = [
     "redact",
     "redact_query",
     "redact_or_hide",
+    "redact_parsed_json",
     "trace_line",
 ]
 
@@ -88,6 +89,12 @@ def _redact_json_text(text: str) -> str:
         parsed = json.loads(text)
     except (ValueError, RecursionError):
         return text
+    return redact_parsed_json(text, parsed)
+
+
+def redact_parsed_json(text: str, parsed: Any) -> str:
+    """*text*, the JSON form of *parsed*, with sensitive fields redacted (re-serialised compact only when
+    something was replaced); ``***`` when *parsed* is nested too deeply to walk."""
     try:
         cleaned = redact(parsed)
     except RecursionError:  # deeper than we walk: log nothing of it

@@ -210,6 +210,7 @@ class SigUtils(metaclass=_WatchedHooks):
         *gltCookie* is the ``glt_<apiKey>`` cookie (the part before ``|`` is
         the login token); exp = now + *timeoutInSeconds*.
         """
+        _check_session_args(gltCookie, timeoutInSeconds)
         if _hooks_intact:
             return get_dynamic_session_signature(gltCookie, timeoutInSeconds, secret)
         expiry = _expiry(timeoutInSeconds)
@@ -224,6 +225,9 @@ class SigUtils(metaclass=_WatchedHooks):
         secret: str,
     ) -> str:
         """``gltexp_<apiKey>`` cookie value signed with a user key's secret: ``<exp>_<userKey>_<sig>``."""
+        _check_session_args(gltCookie, timeoutInSeconds)
+        if not isinstance(userKey, str):
+            raise TypeError("userKey must be str, not %s" % type(userKey).__name__)
         if _hooks_intact:
             return get_dynamic_session_signature_user_signed(gltCookie, timeoutInSeconds, userKey, secret)
         expiry = _expiry(timeoutInSeconds)
@@ -252,16 +256,24 @@ class SigUtils(metaclass=_WatchedHooks):
         return abs(time.time() - seconds) > expiration
 
 
-def _expiry(timeout_seconds: int) -> int:
+def _check_session_args(glt_cookie: object, timeout_seconds: object) -> None:
+    """The kernels' type checks for the session cookie helpers, with the original's parameter names.
+
+    Done here so the message names ``gltCookie`` / ``timeoutInSeconds`` on both
+    routes (the kernels call them ``glt_cookie`` / ``timeout_seconds``)."""
+    if not isinstance(glt_cookie, str):
+        raise TypeError("gltCookie must be str, not %s" % type(glt_cookie).__name__)
     if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int):
         raise TypeError("timeoutInSeconds must be int, not %s" % type(timeout_seconds).__name__)
-    return int(time.time()) + timeout_seconds
+
+
+def _expiry(timeout_seconds: int) -> int:
+    """now + *timeout_seconds* (checked by :func:`_check_session_args`), its real int value."""
+    return int(time.time()) + int.__int__(timeout_seconds)
 
 
 def _login_token(glt_cookie: str) -> str:
-    if not isinstance(glt_cookie, str):
-        raise TypeError("gltCookie must be str, not %s" % type(glt_cookie).__name__)
-    return glt_cookie.split("|", 1)[0]
+    return str.__str__(glt_cookie).split("|", 1)[0]
 
 
 _originals.update((name, SigUtils.__dict__[name]) for name in HOOKS)

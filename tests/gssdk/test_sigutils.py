@@ -143,6 +143,33 @@ def test_validate_user_signature_uses_constant_time_kernel(monkeypatch: pytest.M
     assert calls and calls[0][4] == DEFAULT_SIGNATURE_EXPIRATION
 
 
+@pytest.mark.parametrize("hooked", [False, True], ids=["kernel", "hooks"])
+@pytest.mark.parametrize(
+    "now, ts, within",
+    [
+        (1000.0, "700", True),
+        (1000.4, "700", False),  # the original rounded now to 1000 first and accepted it
+        (999.6, "1300", False),  # rounded to 1000: accepted by the original
+        (1000.4, "1300", True),
+        (1000.6, "700", False),
+    ],
+)
+def test_window_edge_uses_the_exact_time(
+    kernels: ModuleType, monkeypatch: pytest.MonkeyPatch, hooked: bool, now: float, ts: str, within: bool
+) -> None:
+    for name in ("validate_user_signature", "validate_friend_signature"):
+        monkeypatch.setattr(sigutils, name, getattr(kernels, name))
+    user_sig, friend_sig = ref_sig(f"{ts}_{UID}"), ref_sig(f"{ts}_{FRIEND}_{UID}")
+    if hooked:
+        monkeypatch.setattr(SigUtils, "calcSignature", mock.Mock(return_value="S"))
+        user_sig = friend_sig = "S"
+    monkeypatch.setattr(time, "time", lambda: now)
+    assert SigUtils.validateUserSignature(UID, ts, SECRET, user_sig, 300) is within
+    assert SigUtils.validateUserSignatureWithExpiration(UID, ts, SECRET, user_sig, 300) is within
+    assert SigUtils.validateFriendSignature(UID, ts, FRIEND, SECRET, friend_sig, 300) is within
+    assert SigUtils.signatureTimestampExpired(ts, 300) is not within
+
+
 # --- validateFriendSignature ----------------------------------------------------
 
 

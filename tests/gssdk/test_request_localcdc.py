@@ -6,20 +6,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any, Union
 
 import pytest
 
 from gigya_fast._gssdk import pools
 from gigya_fast.GSSDK import GSRequest, GSResponse
 from gigya_fast.testing import LocalCDC
-
-
-def request_to(cdc: LocalCDC, method: str, params: Union[None, str, Dict[str, Any]] = None) -> GSRequest:
-    request = GSRequest(cdc.api_key, cdc.partner_secret, method, params)
-    request.setAPIDomain(cdc.url)
-    return request
-
+from tests.gssdk.local_requests import request_to
 
 # --- client-side codes ---------------------------------------------------------------
 
@@ -105,10 +99,7 @@ class OwnCurl(GSRequest):
 
 
 def sent_by(cdc: LocalCDC, route: str) -> GSResponse:
-    cls = OwnCurl if route == "steps replaced" else GSRequest
-    request = cls(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", {"UID": "x"})
-    request.setAPIDomain(cdc.url)
-    return request.send()
+    return request_to(cdc, params={"UID": "x"}, cls=OwnCurl if route == "steps replaced" else GSRequest).send()
 
 
 ROUTES = ["pooled", "steps replaced"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from ..rest.client import DEFAULT_TIMEOUT
-from ..rest.prepare import RESERVED_PARAMS, USER_AGENT
+from ..rest.prepare import RESERVED_PARAMS, TOKEN_HEADERS
 from ..rest.transport import SendError, Urllib3Transport, to_timeout
 from . import pools
 from .target import base_url_of, client_timeout, proxy_for, resolve_domain
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["call_pooled", "post_form", "Credentials"]
 
-_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT}
+#: The ``curl`` step's headers: a form body and our User-Agent, no auth header (the body carries
+#: the credentials), which are the headers of the client's own token request.
+_FORM_HEADERS = TOKEN_HEADERS
 
 #: (api_key, secret, user_key, access_token) for the client.
 Credentials = Tuple[Optional[str], Optional[str], Optional[str], Optional[str]]

@@ -7,6 +7,11 @@ Differences from the original GSSDK.py (all deliberate, see ``docs/migrating.md`
   "within five minutes" as the user guide says). Pass ``expiration=None``
   explicitly to turn the check off, as the original did by default.
 * Signatures are compared in constant time.
+* ``expiration`` is checked as the kernels check it, on every route (hooks
+  replaced or not): ``TypeError`` unless it is an ``int``, a ``float`` or
+  ``None`` (a ``bool`` included), ``ValueError`` for NaN, an infinity or a
+  negative number. The original compared ``abs(now - ts) > expiration``, so
+  NaN or ``inf`` made every timestamp fresh.
 * ``None`` for the UID, timestamp or signature (a field missing from a
   response) gives ``False`` instead of an exception. A malformed secret raises
   :class:`gigya_fast.errors.InvalidSecretError` (a ``ValueError``): it is a
@@ -27,7 +32,7 @@ import hmac
 import time
 from typing import Any, Dict
 
-from .._checks_py import MAX_TIMESTAMP_DIGITS, Number, Timestamp
+from .._checks_py import MAX_TIMESTAMP_DIGITS, Number, Timestamp, _check_window_args
 from .._signing import (
     calc_signature,
     get_dynamic_session_signature,
@@ -91,6 +96,15 @@ def _timestamp_seconds(timestamp: object) -> int | None:
     return None
 
 
+def _checked_expiration(expiration: object) -> Number | None:
+    """*expiration* as the kernels accept it (None, or a finite, non-negative exact int/float).
+
+    The hooks route and ``signatureTimestampExpired`` do their own arithmetic; this
+    keeps NaN, infinities, negatives, bools and text out of it, with the kernels'
+    own errors (TypeError / ValueError and their messages)."""
+    return _check_window_args(expiration, None)[0]
+
+
 def _same_text(expected: object, given: object) -> bool:
     """Constant-time equality for text; plain ``==`` for anything a mock may have returned."""
     if isinstance(expected, str) and isinstance(given, str):
@@ -102,6 +116,7 @@ def _checked_through_hooks(
     base_string: str, timestamp: object, secret: str, signature: object, expiration: Any
 ) -> bool:
     """The original's route: ``SigUtils.calcSignature`` then ``SigUtils.signatureTimestampExpired``."""
+    expiration = _checked_expiration(expiration)
     expected = SigUtils.calcSignature(base_string, secret)
     if expiration is None:
         return _same_text(expected, signature)
@@ -142,6 +157,7 @@ class SigUtils(metaclass=_WatchedHooks):
         """:meth:`validateUserSignature` with an explicit window in seconds (``None`` = no time check)."""
         if _hooks_intact or UID is None or timestamp is None or signature is None:
             return SigUtils.validateUserSignature(UID, timestamp, secret, signature, expiration)
+        expiration = _checked_expiration(expiration)
         expired = SigUtils.signatureTimestampExpired(timestamp, expiration)
         valid = SigUtils.validateUserSignature(UID, timestamp, secret, signature, None)
         return not expired and valid
@@ -177,6 +193,7 @@ class SigUtils(metaclass=_WatchedHooks):
         """:meth:`validateFriendSignature` with an explicit window in seconds (``None`` = no time check)."""
         if _hooks_intact or UID is None or timestamp is None or friendUID is None or signature is None:
             return SigUtils.validateFriendSignature(UID, timestamp, friendUID, secret, signature, expiration)
+        expiration = _checked_expiration(expiration)
         expired = SigUtils.signatureTimestampExpired(timestamp, expiration)
         valid = SigUtils.validateFriendSignature(UID, timestamp, friendUID, secret, signature, None)
         return not expired and valid
@@ -193,6 +210,7 @@ class SigUtils(metaclass=_WatchedHooks):
         *gltCookie* is the ``glt_<apiKey>`` cookie (the part before ``|`` is
         the login token); exp = now + *timeoutInSeconds*.
         """
+        _check_session_args(gltCookie, timeoutInSeconds)
         if _hooks_intact:
             return get_dynamic_session_signature(gltCookie, timeoutInSeconds, secret)
         expiry = _expiry(timeoutInSeconds)
@@ -207,6 +225,9 @@ class SigUtils(metaclass=_WatchedHooks):
         secret: str,
     ) -> str:
         """``gltexp_<apiKey>`` cookie value signed with a user key's secret: ``<exp>_<userKey>_<sig>``."""
+        _check_session_args(gltCookie, timeoutInSeconds)
+        if not isinstance(userKey, str):
+            raise TypeError("userKey must be str, not %s" % type(userKey).__name__)
         if _hooks_intact:
             return get_dynamic_session_signature_user_signed(gltCookie, timeoutInSeconds, userKey, secret)
         expiry = _expiry(timeoutInSeconds)
@@ -223,8 +244,10 @@ class SigUtils(metaclass=_WatchedHooks):
         """True when *timestamp* (Unix seconds) is more than *expiration* seconds from now.
 
         ``expiration=None`` means no limit (never expired); a timestamp that is
-        not 1-15 decimal digits always counts as expired.
+        not 1-15 decimal digits always counts as expired. *expiration* must be a
+        finite, non-negative int or float: TypeError / ValueError otherwise.
         """
+        expiration = _checked_expiration(expiration)
         if expiration is None:
             return False
         seconds = _timestamp_seconds(timestamp)
@@ -233,16 +256,24 @@ class SigUtils(metaclass=_WatchedHooks):
         return abs(time.time() - seconds) > expiration
 
 
-def _expiry(timeout_seconds: int) -> int:
+def _check_session_args(glt_cookie: object, timeout_seconds: object) -> None:
+    """The kernels' type checks for the session cookie helpers, with the original's parameter names.
+
+    Done here so the message names ``gltCookie`` / ``timeoutInSeconds`` on both
+    routes (the kernels call them ``glt_cookie`` / ``timeout_seconds``)."""
+    if not isinstance(glt_cookie, str):
+        raise TypeError("gltCookie must be str, not %s" % type(glt_cookie).__name__)
     if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int):
         raise TypeError("timeoutInSeconds must be int, not %s" % type(timeout_seconds).__name__)
-    return int(time.time()) + timeout_seconds
+
+
+def _expiry(timeout_seconds: int) -> int:
+    """now + *timeout_seconds* (checked by :func:`_check_session_args`), its real int value."""
+    return int(time.time()) + int.__int__(timeout_seconds)
 
 
 def _login_token(glt_cookie: str) -> str:
-    if not isinstance(glt_cookie, str):
-        raise TypeError("gltCookie must be str, not %s" % type(glt_cookie).__name__)
-    return glt_cookie.split("|", 1)[0]
+    return str.__str__(glt_cookie).split("|", 1)[0]
 
 
 _originals.update((name, SigUtils.__dict__[name]) for name in HOOKS)

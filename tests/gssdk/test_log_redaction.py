@@ -12,6 +12,7 @@ import pytest
 
 from gigya_fast.GSSDK import GSRequest
 from gigya_fast.testing import LocalCDC
+from tests.gssdk.local_requests import request_to
 
 #: The parameters the issue lists, each with a value that must not reach the log.
 CREDENTIALS: Dict[str, str] = {
@@ -34,12 +35,6 @@ CREDENTIALS: Dict[str, str] = {
 }
 
 
-def request_to(cdc: LocalCDC, params: Dict[str, Any]) -> GSRequest:
-    request = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", params)
-    request.setAPIDomain(cdc.url)
-    return request
-
-
 def assert_clean(log: str, *also: str) -> None:
     for value in list(CREDENTIALS.values()) + list(also):
         assert value not in log, value
@@ -48,7 +43,7 @@ def assert_clean(log: str, *also: str) -> None:
 @pytest.mark.parametrize("name", sorted(CREDENTIALS))
 def test_each_listed_parameter_is_redacted(cdc: LocalCDC, name: str) -> None:
     uid = cdc.create_account()
-    response = request_to(cdc, {"UID": uid, name: CREDENTIALS[name]}).send()
+    response = request_to(cdc, params={"UID": uid, name: CREDENTIALS[name]}).send()
     log = response.getLog()
     assert CREDENTIALS[name] not in log
     assert f"'{name}': '***'" in log
@@ -59,7 +54,7 @@ def test_all_of_them_as_parameters_and_inside_json_text(cdc: LocalCDC) -> None:
     uid = cdc.create_account()
     params: Dict[str, Any] = {"UID": uid, "loginID": "ann@example.com", "data": json.dumps({"nested": CREDENTIALS})}
     params.update(CREDENTIALS)
-    response = request_to(cdc, params).send()
+    response = request_to(cdc, params=params).send()
     log = response.getLog()
     assert_clean(log, cdc.partner_secret)
     assert "ann@example.com" in log and '"nested":{"password":"***"' in log
@@ -68,7 +63,7 @@ def test_all_of_them_as_parameters_and_inside_json_text(cdc: LocalCDC) -> None:
 def test_dicts_and_lists_are_redacted_at_any_depth(cdc: LocalCDC) -> None:
     uid = cdc.create_account()
     params = {"UID": uid, "profile": {"items": [{"regToken": CREDENTIALS["regToken"], "keep": "visible-1"}]}}
-    log = request_to(cdc, params).send().getLog()
+    log = request_to(cdc, params=params).send().getLog()
     assert_clean(log)
     assert "visible-1" in log
 
@@ -80,7 +75,7 @@ def test_the_originals_steps_are_redacted_too(cdc: LocalCDC) -> None:
     params.update({k: v for k, v in CREDENTIALS.items() if k not in ("sig", "secret")})
     real_curl = GSRequest.curl
     with mock.patch.object(GSRequest, "curl", autospec=True, side_effect=real_curl):
-        response = request_to(cdc, params).send()
+        response = request_to(cdc, params=params).send()
     log = response.getLog()
     sent_sig = cdc.requests[-1].params["sig"]
     assert "baseString=" in log and "postData=" in log
@@ -90,7 +85,7 @@ def test_the_originals_steps_are_redacted_too(cdc: LocalCDC) -> None:
 
 def test_answers_are_redacted_in_the_log_and_in_str(cdc: LocalCDC) -> None:
     uid = cdc.create_account({"nickname": "Di"})
-    response = request_to(cdc, {"UID": uid}).send()
+    response = request_to(cdc, params={"UID": uid}).send()
     signature = response.getString("UIDSignature")
     assert signature
     assert signature not in response.getLog()
@@ -119,7 +114,7 @@ def test_deeply_nested_values_are_hidden_not_crashing(cdc: LocalCDC) -> None:
     for _ in range(700):
         deep = {"a": deep}
     uid = cdc.create_account()
-    response = request_to(cdc, {"UID": uid, "data": json.dumps(deep), "profile": deep}).send()
+    response = request_to(cdc, params={"UID": uid, "data": json.dumps(deep), "profile": deep}).send()
     assert response.getErrorCode() in (0, 400006, 500000)  # whatever the server says: no crash in the log
     assert CREDENTIALS["password"] not in response.getLog()
     assert CREDENTIALS["password"] not in str(response)

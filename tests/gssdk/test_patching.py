@@ -12,20 +12,15 @@ from gigya_fast._gssdk import pools
 from gigya_fast.GSSDK import GSRequest, GSResponse, SigUtils
 from gigya_fast.testing import LocalCDC
 from gigya_fast.testing.records import signature_fingerprint
+from tests.gssdk.local_requests import request_to
 
 SERVER_ANSWER = '{"callId":"c1","errorCode":0,"statusCode":200,"UID":"u1"}'
-
-
-def request_to(cdc: LocalCDC, params: Mapping[str, Any]) -> GSRequest:
-    request = GSRequest(cdc.api_key, cdc.partner_secret, "accounts.getAccountInfo", params)
-    request.setAPIDomain(cdc.url)
-    return request
 
 
 def test_patched_send_returns_the_mock(cdc: LocalCDC) -> None:
     canned = GSResponse("accounts.getAccountInfo", SERVER_ANSWER)
     with mock.patch.object(GSRequest, "send", return_value=canned) as fake:
-        response = request_to(cdc, {"UID": "u1"}).send(5)
+        response = request_to(cdc, params={"UID": "u1"}).send(5)
     assert response is canned and response.getObject("UID") == "u1"
     fake.assert_called_once_with(5)
     assert cdc.requests == []
@@ -96,7 +91,7 @@ def test_curl_patched_with_a_wrapper_still_reaches_the_server(cdc: LocalCDC) -> 
         return real_curl(self, url, params, timeout)
 
     with mock.patch.object(GSRequest, "curl", autospec=True, side_effect=spy):
-        response = request_to(cdc, {"UID": uid}).send(5)
+        response = request_to(cdc, params={"UID": uid}).send(5)
     assert response.getErrorCode() == 0, response.getErrorMessage()
     assert seen == [f"{cdc.url}/accounts.getAccountInfo"]
     assert cdc.requests[-1].auth_mode == "partner_sig"
@@ -121,7 +116,7 @@ def test_subclass_overriding_curl(cdc: LocalCDC) -> None:
 def test_calc_signature_wrapped_is_used_for_the_request(cdc: LocalCDC) -> None:
     uid = cdc.create_account()
     with mock.patch.object(SigUtils, "calcSignature", wraps=SigUtils.calcSignature) as spy:
-        response = request_to(cdc, {"UID": uid}).send()
+        response = request_to(cdc, params={"UID": uid}).send()
     assert response.getErrorCode() == 0, response.getErrorMessage()
     base_string, key = spy.call_args.args
     assert base_string.startswith("POST&http%3A%2F%2F127.0.0.1%3A") and key == cdc.partner_secret
@@ -129,14 +124,14 @@ def test_calc_signature_wrapped_is_used_for_the_request(cdc: LocalCDC) -> None:
 
 def test_calc_signature_forged_is_refused_by_the_server(cdc: LocalCDC) -> None:
     with mock.patch.object(SigUtils, "calcSignature", return_value="Zm9yZ2Vk"):
-        response = request_to(cdc, {"UID": "x"}).send()
+        response = request_to(cdc, params={"UID": "x"}).send()
     assert response.getErrorCode() == 403003
     assert cdc.requests[-1].params["sig"] == signature_fingerprint("Zm9yZ2Vk")
 
 
 def test_nothing_replaced_goes_through_the_pooled_client(cdc: LocalCDC) -> None:
     uid = cdc.create_account()
-    response = request_to(cdc, {"UID": uid}).send()
+    response = request_to(cdc, params={"UID": uid}).send()
     assert response.getErrorCode() == 0
     assert pools.cached_count() == 1
     assert "postData=" not in response.getLog()

@@ -6,20 +6,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any, Union
 
 import pytest
 
 from gigya_fast._gssdk import pools
 from gigya_fast.GSSDK import GSRequest, GSResponse
 from gigya_fast.testing import LocalCDC
-
-
-def request_to(cdc: LocalCDC, method: str, params: Union[None, str, Dict[str, Any]] = None) -> GSRequest:
-    request = GSRequest(cdc.api_key, cdc.partner_secret, method, params)
-    request.setAPIDomain(cdc.url)
-    return request
-
+from tests.gssdk.local_requests import request_to
 
 # --- client-side codes ---------------------------------------------------------------
 
@@ -92,6 +86,64 @@ def test_malformed_secret_is_a_clear_500000(cdc: LocalCDC) -> None:
     assert answer.getErrorCode() == 500000
     assert "base64" in (answer.getErrorMessage() or "")
     assert cdc.requests == []
+
+
+# --- HTTP error statuses and bodies that are not JSON --------------------------------
+
+
+class OwnCurl(GSRequest):
+    """A replaced step (as a test written for the original would have): the original's route."""
+
+    def curl(self, url: str, params: Any = None, timeout: Any = None) -> str:
+        return super().curl(url, params, timeout)
+
+
+def sent_by(cdc: LocalCDC, route: str) -> GSResponse:
+    return request_to(cdc, params={"UID": "x"}, cls=OwnCurl if route == "steps replaced" else GSRequest).send()
+
+
+ROUTES = ["pooled", "steps replaced"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("status", [500, 503, 403])
+def test_json_body_with_an_error_status_keeps_its_own_code(cdc: LocalCDC, route: str, status: int) -> None:
+    """The original answered 500000 "HTTP Error <status>: ..." without reading the body."""
+    cdc.faults.add(method="accounts.getAccountInfo", error_code=500001, http_status=status)
+    response = sent_by(cdc, route)
+    body = json.loads(response.getResponseText())
+    assert body["errorCode"] == response.getErrorCode() == 500001
+    assert response.getErrorMessage() == body["errorMessage"]
+    assert "HTTP Error" not in response.getLog()
+
+
+def test_html_with_an_error_status_is_500000_naming_the_status(cdc: LocalCDC) -> None:
+    cdc.faults.add(method="*", malformed="html", http_status=503)
+    response = sent_by(cdc, "pooled")
+    assert response.getErrorCode() == 500000
+    assert response.getErrorMessage() == (
+        "malformed response to accounts.getAccountInfo (HTTP 503): HTML or XML instead of JSON"
+    )
+    assert (response.getErrorDetails() or "").startswith("text/html")
+
+
+def test_html_through_replaced_steps_is_500000_without_the_status(cdc: LocalCDC) -> None:
+    cdc.faults.add(method="*", malformed="html", http_status=503)
+    response = sent_by(cdc, "steps replaced")
+    assert response.getErrorCode() == 500000
+    assert response.getErrorMessage() == "the answer is neither a JSON object nor a CDC XML answer"
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("status", [200, 503])
+def test_log_leaves_out_a_body_that_is_not_json(cdc: LocalCDC, route: str, status: int) -> None:
+    """The original logged the raw body (then the 500000 line); it cannot be redacted, so it is left out."""
+    cdc.faults.add(method="*", malformed="html", http_status=status)
+    response = sent_by(cdc, route)
+    assert response.getErrorCode() == 500000
+    assert "Bad Gateway" not in response.getLog()
+    answers = [line for line in response.traceLog if line.startswith("responseText=")]
+    assert answers == ["responseText=%r" % response.getResponseText()]
 
 
 # --- wire format and pooling ---------------------------------------------------------

@@ -7,11 +7,14 @@ import base64
 import hashlib
 import hmac
 import time
+from types import ModuleType
 from typing import Any, List
+from unittest import mock
 
 import pytest
 
 import gigya_fast
+from gigya_fast._gssdk import sigutils
 from gigya_fast.errors import InvalidSecretError
 from gigya_fast.GSSDK import DEFAULT_SIGNATURE_EXPIRATION, SigUtils
 from tests.kernels._vectors import OAUTH_BASE, OAUTH_SECRET, OAUTH_VECTORS
@@ -140,6 +143,33 @@ def test_validate_user_signature_uses_constant_time_kernel(monkeypatch: pytest.M
     assert calls and calls[0][4] == DEFAULT_SIGNATURE_EXPIRATION
 
 
+@pytest.mark.parametrize("hooked", [False, True], ids=["kernel", "hooks"])
+@pytest.mark.parametrize(
+    "now, ts, within",
+    [
+        (1000.0, "700", True),
+        (1000.4, "700", False),  # the original rounded now to 1000 first and accepted it
+        (999.6, "1300", False),  # rounded to 1000: accepted by the original
+        (1000.4, "1300", True),
+        (1000.6, "700", False),
+    ],
+)
+def test_window_edge_uses_the_exact_time(
+    kernels: ModuleType, monkeypatch: pytest.MonkeyPatch, hooked: bool, now: float, ts: str, within: bool
+) -> None:
+    for name in ("validate_user_signature", "validate_friend_signature"):
+        monkeypatch.setattr(sigutils, name, getattr(kernels, name))
+    user_sig, friend_sig = ref_sig(f"{ts}_{UID}"), ref_sig(f"{ts}_{FRIEND}_{UID}")
+    if hooked:
+        monkeypatch.setattr(SigUtils, "calcSignature", mock.Mock(return_value="S"))
+        user_sig = friend_sig = "S"
+    monkeypatch.setattr(time, "time", lambda: now)
+    assert SigUtils.validateUserSignature(UID, ts, SECRET, user_sig, 300) is within
+    assert SigUtils.validateUserSignatureWithExpiration(UID, ts, SECRET, user_sig, 300) is within
+    assert SigUtils.validateFriendSignature(UID, ts, FRIEND, SECRET, friend_sig, 300) is within
+    assert SigUtils.signatureTimestampExpired(ts, 300) is not within
+
+
 # --- validateFriendSignature ----------------------------------------------------
 
 
@@ -190,6 +220,48 @@ def test_get_dynamic_session_signature_user_signed() -> None:
     assert user_key == USER_KEY
     assert sig == ref_sig(f"LOGINTOKEN123_{exp}_{USER_KEY}")
     assert value == gigya_fast.get_dynamic_session_signature_user_signed(glt, 60, USER_KEY, SECRET, now=exp - 60)
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["kernel", "hooks"])
+@pytest.mark.parametrize(
+    "glt, timeout, user_key, message",
+    [
+        ("glt", 1.5, USER_KEY, "timeoutInSeconds must be int, not float"),
+        ("glt", True, USER_KEY, "timeoutInSeconds must be int, not bool"),
+        ("glt", "60", USER_KEY, "timeoutInSeconds must be int, not str"),
+        (None, 60, USER_KEY, "gltCookie must be str, not NoneType"),
+        (b"glt", 60, USER_KEY, "gltCookie must be str, not bytes"),
+    ],
+)
+def test_session_cookie_argument_errors_name_the_originals_parameters(
+    kernels: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    hooked: bool,
+    glt: Any,
+    timeout: Any,
+    user_key: str,
+    message: str,
+) -> None:
+    """The kernels call them glt_cookie / timeout_seconds; the drop-in's callers know gltCookie /
+    timeoutInSeconds, on the kernel route (pure and compiled) as when calcSignature is replaced."""
+    for name in ("get_dynamic_session_signature", "get_dynamic_session_signature_user_signed"):
+        monkeypatch.setattr(sigutils, name, getattr(kernels, name))
+    if hooked:
+        monkeypatch.setattr(SigUtils, "calcSignature", mock.Mock(return_value="SIG"))
+    with pytest.raises(TypeError, match="^%s$" % message):
+        SigUtils.getDynamicSessionSignature(glt, timeout, SECRET)
+    with pytest.raises(TypeError, match="^%s$" % message):
+        SigUtils.getDynamicSessionSignatureUserSigned(glt, timeout, user_key, SECRET)
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["kernel", "hooks"])
+@pytest.mark.parametrize("user_key", [None, 1, b"UK"])
+def test_session_cookie_user_key_must_be_text(monkeypatch: pytest.MonkeyPatch, hooked: bool, user_key: Any) -> None:
+    """As in the original (``... + "_" + userKey``); the hooks route no longer signs ``..._None``."""
+    if hooked:
+        monkeypatch.setattr(SigUtils, "calcSignature", mock.Mock(return_value="SIG"))
+    with pytest.raises(TypeError, match="^userKey must be str, not %s$" % type(user_key).__name__):
+        SigUtils.getDynamicSessionSignatureUserSigned("glt", 60, user_key, SECRET)
 
 
 # --- time helpers ------------------------------------------------------------------

@@ -150,8 +150,7 @@ class AttemptLoop:
     ) -> Generator[Step, Any, Response]:
         """The attempts of one call (see the module docstring for the protocol)."""
         auth = self.auth
-        if auth.token_due():
-            self.router.url_for(method)  # validates the name before the token fetch; prepare() does otherwise
+        prepare = self.builder.prepare
         started = time.monotonic()
         state: Optional[RetryState] = None
         attempt = 0
@@ -167,8 +166,10 @@ class AttemptLoop:
             outcome: Outcome
             try:
                 if auth.token_due():
+                    if attempt == 1:
+                        self.router.url_for(method)  # validates the name before the token fetch
                     yield AUTHORIZE
-                raw = yield self.builder.prepare(method, params)
+                raw = yield prepare(method, params)
                 outcome = read_response(method, raw.status, raw.headers, raw.body, attempts=attempt)
             except SendError as failure:
                 outcome, sent, permanent = failure.error, failure.sent, failure.permanent
@@ -179,6 +180,8 @@ class AttemptLoop:
             latency = time.perf_counter() - begin if timed else 0.0
             if isinstance(outcome, Response):
                 outcome.elapsed = time.monotonic() - started
+                if not timed and outcome.error_code == 0:  # the usual call: answered, nothing to report
+                    return outcome
             if isinstance(outcome, Response) and outcome.error_code == 0:
                 decision = _DONE
             else:

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ..errors import GigyaError
 from .prepare import merge_params
-from .routing import split_method
+from .routing import check_method
 
 __all__ = ["CallSpec", "normalize_call", "check_worker_count", "run_many"]
 
@@ -33,7 +33,7 @@ def normalize_call(spec: CallSpec) -> Tuple[str, Dict[str, object]]:
         method, params = spec["method"], merge_params(spec.get("params"), extra)
     else:
         raise TypeError("a call must be a (method, params) tuple or a dict, not %s" % type(spec).__name__)
-    split_method(method)
+    check_method(method)
     return method, params
 
 

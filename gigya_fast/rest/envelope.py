@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Tuple
 
 from ..errors import MalformedResponseError
 from .response import Response
 
 __all__ = ["read_response", "malformed"]
 
-_DECODER = json.JSONDecoder()
+_SCAN: Callable[[str, int], Tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -22,7 +22,10 @@ def _parse_json(body: bytes) -> Any:
     if body[:1] != b"{" or body[1:2] == b"\x00":
         return json.loads(body)
     text = body.decode("utf-8", "surrogatepass")
-    data, end = _DECODER.raw_decode(text)
+    try:
+        data, end = _SCAN(text, 0)  # what JSONDecoder.raw_decode runs, without its Python frame
+    except StopIteration as stop:
+        raise json.JSONDecodeError("Expecting value", text, stop.value) from None
     if end != len(text) and _JSON_SPACE.match(text, end).end() != len(text):  # type: ignore[union-attr]
         raise ValueError("extra data after the JSON document")
     return data

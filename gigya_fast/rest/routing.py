@@ -18,6 +18,7 @@ __all__ = [
     "DATA_CENTERS",
     "resolve_api_domain",
     "split_method",
+    "check_method",
     "api_url",
     "mtls_host",
     "oauth2_token_url",
@@ -84,6 +85,19 @@ def split_method(method: str) -> Tuple[str, str]:
     if "." not in method:
         return "socialize", "socialize." + method
     return method.split(".", 1)[0].lower(), method
+
+
+_CHECKED_METHODS: Dict[str, None] = {}
+
+
+def check_method(method: object) -> None:
+    """``TypeError``/``ValueError`` unless *method* is a valid CDC method name (names seen valid are
+    remembered, up to 1024, so that a batch of the same method checks it once)."""
+    if type(method) is str and method in _CHECKED_METHODS:
+        return
+    split_method(method)  # type: ignore[arg-type]
+    if type(method) is str and len(_CHECKED_METHODS) < 1024:
+        _CHECKED_METHODS[method] = None
 
 
 def api_url(method: str, api_domain: str) -> str:

@@ -40,12 +40,15 @@ class ServerControls:
         """
         state = self.state
         email = str((profile or {}).get("email") or "")
+        if password is not None and not password:
+            raise ValueError("an account's password must not be empty")
         if password is not None and not email:
             raise ValueError("an account with a password needs profile['email'] as its login ID")
         if password is not None and state.logins.taken(email):
             raise ValueError("an account with this email exists")
+        fields = login_fields(email, True) if password is not None else None
         try:
-            account = state.store.create(profile, data, uid, login_fields(email, True) if password else None)
+            account = state.store.create(profile, data, uid, fields)
         except KeyError:
             raise ValueError(f"an account with UID {uid!r} exists") from None
         new_uid = str(account["UID"])

@@ -148,3 +148,13 @@ def test_deleted_account_cannot_log_in(cdc: LocalCDC, uid: str, browser: Browser
     assert cdc.delete_account(uid)
     assert browser.call("accounts.login", loginID=EMAIL, password=PASSWORD)["errorCode"] == 403042
     assert browser.call("accounts.getAccountInfo", login_token=token)["errorCode"] == 403005
+
+
+def test_create_account_refuses_an_empty_password(cdc: LocalCDC) -> None:
+    """An empty password is refused, not stored as a login that carries no login ID."""
+    with pytest.raises(ValueError, match="must not be empty"):
+        cdc.create_account({"email": EMAIL}, password="")
+    assert all(account.get("profile", {}).get("email") != EMAIL for account in cdc.accounts)
+    uid = cdc.create_account({"email": EMAIL}, password=PASSWORD)  # the login ID was not taken
+    account = cdc.get_account(uid)
+    assert account is not None and account["loginIDs"]["emails"] == [EMAIL]

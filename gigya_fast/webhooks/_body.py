@@ -7,7 +7,8 @@ import re
 from typing import Any, Dict, Mapping, NamedTuple
 
 from .._checks_py import Number
-from .._jsondepth import MAX_JSON_DEPTH, too_deep
+from .._jsondepth import MAX_JSON_DEPTH
+from .._jsondepth import too_deep as too_deep  # re-exported: callers and tests import it from here
 from ..errors import SignatureError
 
 __all__ = ["Event", "parse_body", "body_timestamp"]

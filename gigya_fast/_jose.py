@@ -11,6 +11,7 @@ import base64
 import json
 from typing import Any, Dict, Mapping, Tuple, Union
 
+from ._jsondepth import too_deep
 from .errors import MalformedToken, MissingDependencyError
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 KeyData = Union[str, bytes]
+
+_NOT_JSON = "token header or claims are not JSON"
 
 
 def _crypto() -> Any:
@@ -78,13 +81,26 @@ def segment_bytes(text: str) -> bytes:
 def json_segment(text: str) -> Dict[str, Any]:
     """The JSON object encoded in one token segment; ``MalformedToken`` otherwise.
 
-    Deeply nested JSON is refused like any other malformed segment (the
-    header is read before the signature has vouched for anything).
+    Arrays and objects nested deeper than :data:`~gigya_fast._jsondepth.MAX_JSON_DEPTH`
+    are refused before the segment is parsed, like any other malformed segment
+    (the header is read before the signature has vouched for anything), and
+    alike on every Python: the decoder's own limit differs between versions.
     """
+    data = segment_bytes(text)
+    # Decoded as json.loads decodes bytes: UTF-8, or UTF-16/32 told by their NUL bytes.
+    encoding = json.detect_encoding(data)
     try:
-        value = json.loads(segment_bytes(text))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise MalformedToken("token header or claims are not JSON") from None
+        document = data.decode(encoding, "surrogatepass")
+    except UnicodeDecodeError:
+        raise MalformedToken(_NOT_JSON) from None
+    # Measured in UTF-8, where no byte of a multi-byte character is a bracket, quote or
+    # backslash (in UTF-16 one can be: U+2200 is the bytes 00 22).
+    if too_deep(data if encoding.startswith("utf-8") else document.encode("utf-8", "surrogatepass")):
+        raise MalformedToken(_NOT_JSON)
+    try:
+        value = json.loads(document)
+    except (ValueError, RecursionError):
+        raise MalformedToken(_NOT_JSON) from None
     if not isinstance(value, dict):
         raise MalformedToken("token header and claims must be JSON objects")
     return value

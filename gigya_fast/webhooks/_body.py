@@ -7,6 +7,8 @@ import re
 from typing import Any, Dict, Mapping, NamedTuple
 
 from .._checks_py import Number
+from .._jsondepth import MAX_JSON_DEPTH
+from .._jsondepth import too_deep as too_deep  # re-exported: callers and tests import it from here
 from ..errors import SignatureError
 
 __all__ = ["Event", "parse_body", "body_timestamp"]
@@ -19,15 +21,10 @@ __all__ = ["Event", "parse_body", "body_timestamp"]
 _TAIL_TIMESTAMP = re.compile(rb'[{,]\s*"timestamp"\s*:\s*(\d{1,15})\s*}\s*\Z')
 _TAIL = 64
 
-#: Deepest nesting of arrays and objects a body may have. CDC's bodies nest a few
-#: levels (body, events, data, profile...); the bound makes a deep body malformed the
-#: same way on every Python (3.13's JSON decoder accepts depths that 3.12's refuses).
-MAX_BODY_DEPTH = 100
-# A JSON string, or (group 1) a quote whose string never ends: the rest of the body is
-# then text as it stands. Matching that tail once keeps a body with an unterminated
-# string linear; trying every later quote again made it quadratic (seconds per 32 KB).
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|(".*)', re.DOTALL)
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+#: Deepest nesting of arrays and objects a body may have: the bound every untrusted
+#: JSON document gets (``_jsondepth``), so that a deep body is malformed the same way
+#: on every Python (3.13's JSON decoder accepts depths that 3.12's refuses).
+MAX_BODY_DEPTH = MAX_JSON_DEPTH
 
 
 class Event(NamedTuple):
@@ -46,25 +43,6 @@ class Event(NamedTuple):
 def malformed(reason: str) -> SignatureError:
     """The error for a signed body that is not a CDC notification."""
     return SignatureError("notification body is malformed: " + reason)
-
-
-def _unless_unterminated(match: re.Match[bytes]) -> bytes:
-    return match[1] or b""
-
-
-def too_deep(body: bytes, limit: int = MAX_BODY_DEPTH) -> bool:
-    """True when the arrays and objects of *body* nest deeper than *limit* (strings skipped)."""
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False  # the common case: too few brackets to be that deep
-    depth = 0
-    for byte in _JSON_STRING.sub(_unless_unterminated, body).translate(None, _NOT_BRACKETS):
-        if byte in b"[{":
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
 
 
 def parse_body(body: bytes) -> Dict[str, Any]:

@@ -1,6 +1,7 @@
-"""Imports point down only: the kernels (compiled and pure) pull in no feature package,
-and the compiled webhook modules no client or CLI. Each module is imported alone, in a
-fresh process, and the gigya_fast modules it brought in are listed."""
+"""Imports point down only: the kernels (compiled and pure) and the modules shared below the
+features (_jose, _jsondepth) pull in no feature package, and the compiled webhook modules no
+client or CLI. Each module is imported alone, in a fresh process, and the gigya_fast modules
+it brought in are listed."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ KERNELS_C = [
 ]
 KERNELS_PY = ["gigya_fast._signing_py", "gigya_fast._serialize_py", "gigya_fast._checks_py", "gigya_fast._signing"]
 WEBHOOKS_C = ["gigya_fast.webhooks._batch_c", "gigya_fast.webhooks._notification_c"]
+# Shared below the features: the JWT verifier, the client's JWT auth, the webhooks and the
+# test server all import _jose, which bounds JSON depth with _jsondepth (as webhooks._body does).
+SHARED = ["gigya_fast._jose", "gigya_fast._jsondepth"]
 
 
 def _imported_by(module: str) -> List[str]:
@@ -74,6 +78,11 @@ def test_compiled_kernels_import_no_feature(module: str) -> None:
 
 @pytest.mark.parametrize("module", KERNELS_PY)
 def test_pure_kernels_import_no_feature(module: str) -> None:
+    assert _below(_imported_by(module), FEATURES) == []
+
+
+@pytest.mark.parametrize("module", SHARED)
+def test_shared_modules_import_no_feature(module: str) -> None:
     assert _below(_imported_by(module), FEATURES) == []
 
 

@@ -10,10 +10,11 @@ from typing import Any, Dict, List
 import pytest
 
 from gigya_fast import _jose
+from gigya_fast._jsondepth import MAX_JSON_DEPTH
 from gigya_fast.errors import ExpiredToken, InvalidTokenSignature, MalformedToken, SignatureError
 from gigya_fast.jwt import verify_id_token
 
-from ._jwt_support import API_KEY, KID, NOW, b64url, claims, jwks, private_key, token
+from ._jwt_support import API_KEY, KID, NOW, b64url, claims, jwks, signed_segments, token
 
 JWKS = jwks()
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -79,11 +80,16 @@ def test_segment_bytes_round_trips_canonical_text_only() -> None:
             _jose.segment_bytes(bad)
 
 
+NOT_JSON = "token header or claims are not JSON"  # the one message of every segment that is not a JSON object's text
+
+
 @pytest.mark.parametrize("depth", [1_000, 5_000])
 def test_deeply_nested_header_is_malformed_not_recursion_error(depth: int) -> None:
+    # 3.13's decoder parses 5,000 levels (a list: "must be JSON objects"); 3.12's raises
+    # RecursionError. Our bound answers first, with the same message on both.
     header = b64url(b"[" * depth + b"]" * depth)
     payload = b64url(json.dumps(claims()).encode())
-    with pytest.raises(MalformedToken):
+    with pytest.raises(MalformedToken, match=NOT_JSON):
         verify(f"{header}.{payload}.{b64url(b'x' * 256)}")
 
 
@@ -92,6 +98,76 @@ def test_deeply_nested_claims_are_not_parsed_before_the_signature() -> None:
     payload = b64url(b"[" * 5_000 + b"]" * 5_000)
     with pytest.raises(InvalidTokenSignature):
         verify(f"{header}.{payload}.{b64url(b'x' * 256)}")
+
+
+def _header_nested(depth: int) -> bytes:
+    """A usable RS256 header (alg, kid) whose arrays and objects nest *depth* levels, itself the first."""
+    inner = b"[" * (depth - 1) + b"]" * (depth - 1)
+    return b'{"alg":"RS256","kid":"%s","x":%s}' % (KID.encode(), inner or b"0")
+
+
+def _claims_nested(depth: int) -> bytes:
+    inner = b"[" * (depth - 1) + b"]" * (depth - 1)
+    return json.dumps(claims()).encode()[:-1] + b',"x":' + inner + b"}"
+
+
+def test_json_depth_bound_is_the_webhook_bodys() -> None:
+    from gigya_fast.webhooks._body import MAX_BODY_DEPTH
+
+    assert MAX_JSON_DEPTH == MAX_BODY_DEPTH == 100
+
+
+def test_a_signed_header_one_level_too_deep_is_malformed() -> None:
+    payload = json.dumps(claims()).encode()
+    deepest = signed_segments(_header_nested(MAX_JSON_DEPTH), payload)
+    assert verify(deepest)["sub"] == "uid-1"  # 100 levels: not refused for its depth
+    with pytest.raises(MalformedToken, match=NOT_JSON):
+        verify(signed_segments(_header_nested(MAX_JSON_DEPTH + 1), payload))
+
+
+def test_a_signed_5000_deep_header_is_malformed_on_every_python() -> None:
+    # Signed, an object, and short enough (~14,000 characters): on 3.13 without our bound
+    # this token verified (its decoder reads 5,000 levels), on 3.12 it was malformed.
+    tok = signed_segments(_header_nested(5_000), json.dumps(claims()).encode())
+    assert len(tok) <= 16384
+    with pytest.raises(MalformedToken, match=NOT_JSON):
+        verify(tok)
+
+
+def test_signed_claims_one_level_too_deep_are_malformed() -> None:
+    header = json.dumps({"alg": "RS256", "kid": KID}).encode()
+    assert verify(signed_segments(header, _claims_nested(MAX_JSON_DEPTH)))["sub"] == "uid-1"
+    for depth in (MAX_JSON_DEPTH + 1, 5_000):
+        with pytest.raises(MalformedToken, match=NOT_JSON):
+            verify(signed_segments(header, _claims_nested(depth)))
+
+
+@pytest.mark.parametrize("text", ["[" * 200, "{" * 200, '\\"' + "[" * 200, "[" * 200 + '\\"'])
+def test_brackets_inside_a_header_string_are_not_nesting(text: str) -> None:
+    header = json.dumps({"alg": "RS256", "kid": KID, "x": text}).encode()
+    assert header.count(b"[") + header.count(b"{") > MAX_JSON_DEPTH
+    assert _jose.json_segment(b64url(header))["x"] == text
+    assert verify(signed_segments(header, json.dumps(claims()).encode()))["sub"] == "uid-1"
+
+
+def test_an_unterminated_header_string_is_malformed_whatever_it_holds() -> None:
+    # A quote that never closes: the rest is counted as it stands (too deep here), and the
+    # segment is not JSON either way; one message for both.
+    for inside in (b"[" * 200, b"[" * 50, b'\\"' + b"[" * 200):
+        with pytest.raises(MalformedToken, match=NOT_JSON):
+            _jose.json_segment(b64url(b'{"alg":"RS256","x":"' + inside + b"}"))
+
+
+def test_a_utf16_segment_is_measured_by_its_characters() -> None:
+    # json.loads reads UTF-16 and UTF-32 too, and so does json_segment. In UTF-16 a
+    # character's bytes can be a quote (U+2200 is 00 22 little-endian): counted on the raw
+    # bytes, this segment's 200 levels hid inside a string that is not there.
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32"):
+        deep = ('{"a":"\u2200","b":' + "[" * 200 + "]" * 200 + ',"c":"x"}').encode(encoding)
+        with pytest.raises(MalformedToken, match=NOT_JSON):
+            _jose.json_segment(b64url(deep))
+        shallow = '{"a":"\u2200","b":[[1]],"c":"' + "[" * 200 + '"}'
+        assert _jose.json_segment(b64url(shallow.encode(encoding))) == json.loads(shallow)
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 10**400])
@@ -112,14 +188,9 @@ def test_negative_now_is_refused() -> None:
 def test_signed_non_finite_time_claims_are_malformed(literal: str) -> None:
     body = json.dumps(claims()).replace(f'"exp": {NOW + 300}', f'"exp": {literal}')
     assert literal in body
-    header = b64url(json.dumps({"alg": "RS256", "typ": "JWT", "kid": KID}).encode())
-    signing_input = header + "." + b64url(body.encode())
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    signature = private_key().sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    header = json.dumps({"alg": "RS256", "typ": "JWT", "kid": KID}).encode()
     with pytest.raises(MalformedToken, match="exp"):
-        verify(signing_input + "." + b64url(signature), now=NOW + 10**6)
+        verify(signed_segments(header, body.encode()), now=NOW + 10**6)
 
 
 def test_expired_stays_expired_with_finite_extremes() -> None:

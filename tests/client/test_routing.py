@@ -11,6 +11,7 @@ from gigya_fast.rest.routing import (
     DATA_CENTERS,
     Router,
     api_url,
+    check_method,
     is_loopback_host,
     is_valid_api_domain,
     mtls_host,
@@ -162,3 +163,38 @@ def test_router_is_thread_safe() -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_check_method_remembers_only_valid_names() -> None:
+    """A batch checks each method name once; invalid names and non-str values are never remembered."""
+    from gigya_fast.rest import routing
+
+    check_method("accounts.getAccountInfo")
+    check_method("accounts.getAccountInfo")
+    assert "accounts.getAccountInfo" in routing._CHECKED_METHODS
+    for bad in ("", "accounts getAccountInfo", "accounts.get/AccountInfo"):
+        with pytest.raises(ValueError):
+            check_method(bad)
+        with pytest.raises(ValueError):  # refused again: a refusal is not remembered
+            check_method(bad)
+        assert bad not in routing._CHECKED_METHODS
+    for wrong in (None, 5, b"accounts.getAccountInfo"):
+        with pytest.raises(TypeError):
+            check_method(wrong)
+
+
+def test_check_method_reads_a_str_subclass_by_its_characters() -> None:
+    """A str subclass is checked each time (never a dict key), whatever its __eq__/__hash__ say."""
+    from gigya_fast.rest import routing
+
+    class Sly(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        def __hash__(self) -> int:
+            return hash("accounts.getAccountInfo")
+
+    check_method("accounts.getAccountInfo")
+    with pytest.raises(ValueError):
+        check_method(Sly("not a method!"))
+    assert all(type(name) is str for name in routing._CHECKED_METHODS)

@@ -60,7 +60,7 @@ def read_response(
     """Parse one answer. Never returns an unparsed body: empty, HTML, non-JSON,
     truncated JSON, a non-object or an object without ``errorCode`` raise
     ``MalformedResponseError`` (with ``http_status``)."""
-    if not body or body.isspace():
+    if body[:1] != b"{" and (not body or body.isspace()):
         raise malformed(method, status, "empty body", details=_describe_body(headers, body))
     try:
         data = _parse_json(body)
@@ -85,5 +85,4 @@ def read_response(
             raise malformed(
                 method, status, "no integer errorCode in the JSON object", call_id=data.get("callId")
             )
-    return Response(data, method=method, http_status=status, headers=headers, body=body, attempts=attempts,
-                    elapsed=elapsed)
+    return Response(data, method, status, headers, body, attempts, elapsed)  # positional: cheaper per answer

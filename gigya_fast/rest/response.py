@@ -68,7 +68,6 @@ class Response(Mapping[str, Any]):
     def __init__(
         self,
         data: Dict[str, Any],
-        *,
         method: str = "",
         http_status: int = 200,
         headers: Optional[Mapping[str, str]] = None,

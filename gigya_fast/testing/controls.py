@@ -40,13 +40,15 @@ class ServerControls:
         """
         state = self.state
         email = str((profile or {}).get("email") or "")
-        if password is not None and not password:
-            raise ValueError("an account's password must not be empty")
-        if password is not None and not email:
-            raise ValueError("an account with a password needs profile['email'] as its login ID")
-        if password is not None and state.logins.taken(email):
-            raise ValueError("an account with this email exists")
-        fields = login_fields(email, True) if password is not None else None
+        fields = None
+        if password is not None:  # an account that can log in: checked before anything is stored
+            if not password:
+                raise ValueError("an account's password must not be empty")
+            if not email:
+                raise ValueError("an account with a password needs profile['email'] as its login ID")
+            if state.logins.taken(email):
+                raise ValueError("an account with this email exists")
+            fields = login_fields(email, True)
         try:
             account = state.store.create(profile, data, uid, fields)
         except KeyError:

@@ -27,6 +27,7 @@ HASHING = _core("sha1", "hmac", "codec", "batch", "hooks", "clock")
 # copy; keys made by another module are rebound, see gf_hmac_rebind).
 MODULES = {
     "gigya_fast._checks_c": _core("clock"),
+    "gigya_fast._envelope_c": _core("json"),
     "gigya_fast._serialize_c": _core("codec"),
     "gigya_fast._signing_batch_c": HASHING,
     "gigya_fast._signing_c": HASHING,

@@ -62,28 +62,34 @@ from tests.hardening._hostile import (  # noqa: E402 - needs the source tree on 
     outcome,
 )
 
-with atheris.instrument_imports(include=["gigya_fast._signing_py", "gigya_fast.webhooks._batch_py"]):
+with atheris.instrument_imports(
+    include=["gigya_fast._signing_py", "gigya_fast.webhooks._batch_py", "gigya_fast._envelope_py"]
+):
     PURE_KERNELS = importlib.import_module("gigya_fast._signing_py")
     PURE_WEBHOOK_BATCH = importlib.import_module("gigya_fast.webhooks._batch_py")
+    PURE_ENVELOPE = importlib.import_module("gigya_fast._envelope_py")
 
 Kernels = Any  # the two kernel modules (same names, no common static type)
 COMPILED: Kernels = None  # the compiled kernels, loaded by main()
 COMPILED_WEBHOOK_BATCH: Any = None  # the compiled webhook batch kernel, loaded by main()
+COMPILED_ENVELOPE: Any = None  # the compiled envelope scan, loaded by main()
 
 
 def load_compiled(self_check: bool) -> None:
     """Import the compiled kernels (or, with *self_check*, a second copy of the pure ones)."""
-    global COMPILED, COMPILED_WEBHOOK_BATCH
+    global COMPILED, COMPILED_WEBHOOK_BATCH, COMPILED_ENVELOPE
     if self_check:
         spec = importlib.util.find_spec("gigya_fast._signing_py")
         assert spec is not None and spec.loader is not None
         COMPILED = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(COMPILED)
         COMPILED_WEBHOOK_BATCH = PURE_WEBHOOK_BATCH.verify_webhook_batch
+        COMPILED_ENVELOPE = PURE_ENVELOPE.scan_envelope
         return
     try:
         COMPILED = importlib.import_module("gigya_fast._signing_c")
         COMPILED_WEBHOOK_BATCH = importlib.import_module("gigya_fast.webhooks._batch_c").verify_webhook_batch
+        COMPILED_ENVELOPE = importlib.import_module("gigya_fast._envelope_c").scan_envelope
     except ImportError as exc:  # pragma: no cover - depends on the build
         sys.exit(f"the compiled kernels are not importable ({exc}); build them first: pip install -e .")
 
@@ -598,12 +604,32 @@ def _mac(secret: Any, message: Any) -> Any:
         return None
 
 
+def _check_scan(body: bytes) -> None:
+    def scan(kernels: Kernels) -> Any:
+        return (COMPILED_ENVELOPE if kernels is COMPILED else PURE_ENVELOPE.scan_envelope)(body)
+
+    RECORDER.check("envelope", "scan_envelope", scan, lambda: repr(body))
+
+
+def target_envelope(data: bytes) -> None:
+    """scan_envelope over raw bytes, alone and after an answer's first member: the twins agree, and
+    a code means json.loads reads the body as an object with that errorCode (else it raises here)."""
+    for body in (data, b'{"errorCode":0,' + data, b'{"a":[' + data):
+        _check_scan(body)
+        code = PURE_ENVELOPE.scan_envelope(body)
+        if code is not None:
+            parsed = json.loads(body)
+            if type(parsed) is not dict or type(parsed.get("errorCode")) is not int or parsed["errorCode"] != code:
+                raise AssertionError("scan_envelope vouched for %r as %r" % (body, code))
+
+
 TARGETS: Dict[str, Callable[[bytes], None]] = {
     "percent_encode": target_percent_encode,
     "base_string": target_base_string,
     "signatures": target_signatures,
     "batch": target_batch,
     "webhooks": target_webhooks,
+    "envelope": target_envelope,
 }
 
 

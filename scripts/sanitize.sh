@@ -89,7 +89,7 @@ echo "== building with clang, GIGYA_FAST_SANITIZE=1"
     GIGYA_FAST_SANITIZE=1 GIGYA_FAST_REQUIRE_EXTENSIONS=1 \
     "$VPY" -m pip install --no-build-isolation --no-deps --force-reinstall -q . ) >"$WORK/build.log" 2>&1 || {
     tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)" >&2; exit 1; }
-for module in gigya_fast._signing_c gigya_fast._signing_batch_c gigya_fast._serialize_c gigya_fast._checks_c \
+for module in gigya_fast._signing_c gigya_fast._signing_batch_c gigya_fast._serialize_c gigya_fast._checks_c gigya_fast._envelope_c \
     gigya_fast.webhooks._batch_c gigya_fast.webhooks._notification_c gigya_fast._testhooks_c; do
     SO=$(cd / && "$VPY" -c "import importlib.util as u; print(u.find_spec('$module').origin)" 2>/dev/null || true)
     echo "   built $SO"

@@ -40,6 +40,7 @@ DEFAULT_VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 # the sdist, and its extension and .pyi in the wheel (the test hooks may be left out of it).
 COMPILED = (
     "gigya_fast/_checks_c",
+    "gigya_fast/_envelope_c",
     "gigya_fast/_serialize_c",
     "gigya_fast/_signing_batch_c",
     "gigya_fast/_signing_c",

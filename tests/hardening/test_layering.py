@@ -34,9 +34,17 @@ KERNELS_C = [
     "gigya_fast._signing_batch_c",
     "gigya_fast._serialize_c",
     "gigya_fast._checks_c",
+    "gigya_fast._envelope_c",
     "gigya_fast._testhooks_c",
 ]
-KERNELS_PY = ["gigya_fast._signing_py", "gigya_fast._serialize_py", "gigya_fast._checks_py", "gigya_fast._signing"]
+KERNELS_PY = [
+    "gigya_fast._signing_py",
+    "gigya_fast._serialize_py",
+    "gigya_fast._checks_py",
+    "gigya_fast._signing",
+    "gigya_fast._envelope_py",
+    "gigya_fast._envelope",
+]
 WEBHOOKS_C = ["gigya_fast.webhooks._batch_c", "gigya_fast.webhooks._notification_c"]
 # Shared below the features: the JWT verifier, the client's JWT auth, the webhooks and the
 # test server all import _jose, which bounds JSON depth with _jsondepth (as webhooks._body does).

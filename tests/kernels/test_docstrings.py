@@ -16,6 +16,7 @@ pytestmark = pytest.mark.c_extension
 TWINS = [
     ("gigya_fast._signing_py", "gigya_fast._signing_c", ["Signer"]),
     ("gigya_fast._serialize_py", "gigya_fast._serialize_c", []),
+    ("gigya_fast._envelope_py", "gigya_fast._envelope_c", []),
     ("gigya_fast.webhooks._batch_py", "gigya_fast.webhooks._batch_c", []),
     ("gigya_fast.webhooks._notification_py", "gigya_fast.webhooks._notification_c", ["Notification"]),
 ]
@@ -51,6 +52,7 @@ def test_every_public_kernel_is_compared() -> None:
     assert "gigya_fast._signing_c.validate_user_signature" in names
     assert "gigya_fast._signing_c.Signer.validate_users" in names
     assert "gigya_fast._serialize_c.build_query_string" in names
+    assert "gigya_fast._envelope_c.scan_envelope" in names
     assert "gigya_fast.webhooks._batch_c.verify_webhook_batch" in names
     assert "gigya_fast.webhooks._notification_c.Notification.claim_new_events" in names
 

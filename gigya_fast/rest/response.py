@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
 
-from ..errors import APIError, error_for_code
+from ..errors import APIError, MalformedResponseError, error_for_code
+from .jsonbody import parse_json_body
 
 __all__ = ["Response", "lookup_path", "parse_path"]
 
@@ -61,21 +62,27 @@ class Response(Mapping[str, Any]):
     The mapping is the response's JSON object (read-only through this class;
     :attr:`data` is that object). ``repr`` shows the method, error code and
     call id, never the data.
+
+    *data* None makes a response over *body*, a JSON object already checked by
+    :func:`~gigya_fast.rest.read_response` with *error_code* as its
+    ``errorCode``: the JSON tree is built from *body* when first used.
     """
 
-    __slots__ = ("_data", "method", "http_status", "headers", "_body", "attempts", "elapsed")
+    __slots__ = ("_json", "_code", "method", "http_status", "headers", "_body", "attempts", "elapsed")
 
     def __init__(
         self,
-        data: Dict[str, Any],
+        data: Optional[Dict[str, Any]],
         method: str = "",
         http_status: int = 200,
         headers: Optional[Mapping[str, str]] = None,
         body: bytes = b"",
         attempts: int = 1,
         elapsed: float = 0.0,
+        error_code: int = 0,
     ) -> None:
-        self._data = data
+        self._json = data
+        self._code = error_code
         self.method = method
         self.http_status = http_status
         self.headers: Mapping[str, str] = headers if headers is not None else {}
@@ -83,36 +90,55 @@ class Response(Mapping[str, Any]):
         self.attempts = attempts
         self.elapsed = elapsed
 
+    def _load(self) -> Dict[str, Any]:
+        """The JSON object of the body, parsed on first use."""
+        try:
+            data = parse_json_body(self._body)
+        except (ValueError, RecursionError):
+            data = None
+        if not isinstance(data, dict):  # the body was checked when it arrived: this is not expected
+            raise MalformedResponseError(
+                "malformed response to %s (HTTP %d): the JSON could not be read" % (self.method or "request",
+                                                                                   self.http_status),
+                http_status=self.http_status,
+            )
+        if self._json is None:  # another thread may have parsed it meanwhile: keep one object
+            self._json = data
+        return self._json
+
     # --- envelope ---------------------------------------------------------
 
     @property
     def error_code(self) -> int:
         """``errorCode`` (0 on success)."""
-        code = self._data.get("errorCode", 0)
+        data = self._json
+        if data is None:
+            return self._code
+        code = data.get("errorCode", 0)
         return code if isinstance(code, int) else 0
 
     @property
     def error_message(self) -> Optional[str]:
         """``errorMessage``, when present."""
-        value = self._data.get("errorMessage")
+        value = self.data.get("errorMessage")
         return None if value is None else str(value)
 
     @property
     def error_details(self) -> Optional[str]:
         """``errorDetails``, when present."""
-        value = self._data.get("errorDetails")
+        value = self.data.get("errorDetails")
         return None if value is None else str(value)
 
     @property
     def call_id(self) -> Optional[str]:
         """``callId``: quote it to SAP support."""
-        value = self._data.get("callId")
+        value = self.data.get("callId")
         return None if value is None else str(value)
 
     @property
     def status_code(self) -> Optional[int]:
         """``statusCode`` of the envelope (the HTTP status CDC would have used)."""
-        value = self._data.get("statusCode")
+        value = self.data.get("statusCode")
         return value if isinstance(value, int) else None
 
     @property
@@ -123,7 +149,8 @@ class Response(Mapping[str, Any]):
     @property
     def data(self) -> Dict[str, Any]:
         """The parsed JSON object."""
-        return self._data
+        data = self._json
+        return data if data is not None else self._load()
 
     @property
     def text(self) -> str:
@@ -157,29 +184,29 @@ class Response(Mapping[str, Any]):
     # --- mapping ----------------------------------------------------------
 
     def __getitem__(self, key: str) -> Any:
-        return self._data[key]
+        return self.data[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
+        return iter(self.data)
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self.data)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._data
+        return key in self.data
 
     def get(self, path: str, default: Any = None) -> Any:
         """The value at *path* (a key, or ``"a.b[0].c"``), or *default*.
 
         A top-level key equal to *path* wins over the path reading.
         """
-        value = self._data.get(path, _MISSING)
+        value = self.data.get(path, _MISSING)
         if value is not _MISSING:
             return value
         if not isinstance(path, str):
             return default
         try:
-            return lookup_path(self._data, path, default)
+            return lookup_path(self.data, path, default)
         except ValueError:
             return default
 

@@ -9,7 +9,7 @@ from typing import Any, Tuple
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigya_fast.rest.envelope import _parse_json
+from gigya_fast.rest.jsonbody import parse_json_body as _parse_json
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

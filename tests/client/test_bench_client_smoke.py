@@ -15,9 +15,10 @@ REPO = Path(__file__).resolve().parents[2]
 ROWS = [
     "(a) original SDK pattern",
     "(b) urllib3.PoolManager.request",
-    "Client.call (signed, parsed), sequential",
+    "Client.call (signed, answer checked), sequential",
     "(c) Client.call_many, 8 workers",
     "(d) AsyncClient.call_many",
+    "(d+) the same, every answer's data read",
     "(e) raw aiohttp",
     "Client.call, sequential, 5 ms server latency",
     "(c') Client.call_many, 8 workers, 5 ms server latency",
@@ -52,6 +53,7 @@ def test_small_run_reports_every_row_and_ratio() -> None:
         "call_many8_vs_sequential",
         "call_many8_vs_sequential_with_latency",
         "async_call_many_vs_raw_aiohttp",
+        "async_call_many_read_vs_raw_aiohttp",
         "async_call_many_vs_call_many8_with_latency",
     }
     assert all(value > 0 for value in report["ratios"].values())

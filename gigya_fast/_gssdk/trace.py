@@ -15,6 +15,8 @@ import json
 from typing import Any, List, Mapping, Tuple
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .._jsondepth import too_deep
+
 __all__ = [
     "REDACTED_KEYS",
     "REDACTED",
@@ -85,6 +87,8 @@ def _redact_json_text(text: str) -> str:
     head = text.lstrip()[:1]
     if head not in ("{", "[") or len(text) > _MAX_JSON_TEXT:
         return text
+    if too_deep(text.encode("utf-8", "surrogatepass")):  # deeper than we walk: log nothing of it
+        return REDACTED
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):

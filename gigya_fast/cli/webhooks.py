@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from typing import IO, Any, Dict, Iterator, List, Tuple
 
+from .._jsondepth import MAX_JSON_DEPTH, too_deep
 from ..errors import ConfigurationError, InvalidSecretError, MissingDependencyError, SignatureError
 from ..jwt._times import seconds
 from ..webhooks import MemoryDedupeStore, Notification, WebhookVerifier
@@ -86,6 +87,8 @@ def read_record(line: bytes) -> Tuple[bytes, Dict[str, str]] | None:
     Never raises: JSON nested too deeply, a body holding a lone surrogate
     (it has no bytes) or bad base64 make the line unreadable, like bad JSON.
     """
+    if too_deep(line):  # unreadable alike on every Python (the decoder's own limit moves between versions)
+        return None
     try:
         record = json.loads(line)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
@@ -220,7 +223,10 @@ def _read_jwks(path: str) -> Any:
     """The JWKS document in *path*; an error message (str) when it cannot be one."""
     try:
         with open(path, "rb") as handle:
-            document = json.load(handle)
+            raw = handle.read()
+        if too_deep(raw):
+            return f"{path} nests deeper than {MAX_JSON_DEPTH} levels: not a JWKS document"
+        document = json.loads(raw)
     except OSError as exc:
         return f"cannot read {path}: {exc.strerror}"
     except (ValueError, RecursionError):

@@ -13,6 +13,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Mapping, Tuple
 
+from .._jsondepth import MAX_JSON_DEPTH, too_deep
 from ..errors import UnknownKeyId
 
 if TYPE_CHECKING:
@@ -47,8 +48,11 @@ HAVE, FETCH, WAIT, FAILED = "have", "fetch", "wait", "failed"
 def document_of(response: object) -> object:
     """The JWKS document inside whatever *fetch* returned."""
     if isinstance(response, (bytes, bytearray, str)):
+        raw = response.encode("utf-8", "surrogatepass") if isinstance(response, str) else bytes(response)
+        if too_deep(raw):  # refused alike on every Python (the decoder's own limit moves between versions)
+            raise ValueError("JWKS answer nests deeper than %d levels" % MAX_JSON_DEPTH)
         try:
-            return json.loads(response)
+            return json.loads(raw)
         except (ValueError, RecursionError):
             raise ValueError("JWKS answer is not JSON") from None
     if isinstance(response, (Mapping, list, tuple)):

@@ -16,6 +16,7 @@ from typing import Any, List, Mapping, Tuple
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .._jsondepth import too_deep
+from .._secret_names import SECRET_NAMES
 
 __all__ = [
     "REDACTED_KEYS",
@@ -31,44 +32,7 @@ __all__ = [
 REDACTED = "***"
 
 #: Parameter / field names whose values never appear in a log (lower case).
-REDACTED_KEYS = frozenset(
-    {
-        # credentials a request may carry
-        "password",
-        "newpassword",
-        "oldpassword",
-        "passwordresettoken",
-        "vtoken",
-        "code",
-        "authcode",
-        "idtoken",
-        "id_token",
-        "logintoken",
-        "login_token",
-        "regtoken",
-        "gigyaassertion",
-        "providerassertion",
-        "oauth_token",
-        "access_token",
-        "refresh_token",
-        "secret",
-        "secretkey",
-        "client_secret",
-        "securityanswer",
-        "privatekey",
-        "private_key",
-        "authorization",
-        "cookie",
-        # signatures, and what answers carry
-        "sig",
-        "signature",
-        "uidsignature",
-        "friendshipsignature",
-        "sessionsecret",
-        "sessiontoken",
-        "cookievalue",
-    }
-)
+REDACTED_KEYS = SECRET_NAMES
 
 # JSON text longer than this is logged as given rather than parsed for redaction.
 _MAX_JSON_TEXT = 1 << 20

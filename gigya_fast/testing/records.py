@@ -7,27 +7,10 @@ import threading
 from dataclasses import dataclass
 from typing import Dict, List, Mapping
 
+from .._secret_names import SECRET_NAMES
+
 __all__ = ["RecordedRequest", "RequestLog", "redact_params", "redact_headers", "signature_fingerprint"]
 
-# Credentials and every token and code of the session, registration and TFA flows.
-_SECRET_PARAMS = frozenset(
-    {
-        "secret",
-        "client_secret",
-        "oauth_token",
-        "access_token",
-        "password",
-        "newpassword",
-        "login_token",
-        "regtoken",
-        "gigyaassertion",
-        "providerassertion",
-        "phvtoken",
-        "code",
-        "sctoken",
-    }
-)
-_SECRET_HEADERS = frozenset({"authorization", "cookie"})
 REDACTED = "***"
 
 
@@ -75,7 +58,7 @@ def redact_params(params: Mapping[str, str]) -> Dict[str, str]:
         lower = name.lower()
         if lower == "sig":
             value = signature_fingerprint(value)
-        elif lower in _SECRET_PARAMS:
+        elif lower in SECRET_NAMES:
             value = REDACTED
         redacted[name] = value
     return redacted
@@ -83,7 +66,7 @@ def redact_params(params: Mapping[str, str]) -> Dict[str, str]:
 
 def redact_headers(headers: Mapping[str, str]) -> Dict[str, str]:
     """A copy of *headers* with credentials replaced."""
-    return {k: (REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
+    return {k: (REDACTED if k.lower() in SECRET_NAMES else v) for k, v in headers.items()}
 
 
 class RequestLog:

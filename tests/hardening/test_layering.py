@@ -1,6 +1,6 @@
 """Imports point down only: the kernels (compiled and pure) and the modules shared below the
-features (_jose, _jsondepth) pull in no feature package, and the compiled webhook modules no
-client or CLI. Each module is imported alone, in a fresh process, and the gigya_fast modules
+features (_jose, _jsondepth, _secret_names) pull in no feature package, and the compiled webhook
+modules no client or CLI. Each module is imported alone, in a fresh process, and the gigya_fast modules
 it brought in are listed."""
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ KERNELS_PY = [
 ]
 WEBHOOKS_C = ["gigya_fast.webhooks._batch_c", "gigya_fast.webhooks._notification_c"]
 # Shared below the features: the JWT verifier, the client's JWT auth, the webhooks and the
-# test server all import _jose, which bounds JSON depth with _jsondepth (as webhooks._body does).
-SHARED = ["gigya_fast._jose", "gigya_fast._jsondepth"]
+# test server all import _jose, which bounds JSON depth with _jsondepth (as webhooks._body does);
+# the drop-in's trace and the test server's request log take the secret names from _secret_names.
+SHARED = ["gigya_fast._jose", "gigya_fast._jsondepth", "gigya_fast._secret_names"]
 
 
 def _imported_by(module: str) -> List[str]:

@@ -25,9 +25,8 @@ from multidict import CIMultiDict
 
 from ..errors import ConfigurationError
 from ..rest.body import BodyCollector, BodyError, BodyTooLarge
-from ..rest.envelope import malformed
 from ..rest.environment import ProxyRoutes, split_proxy_credentials
-from ..rest.sending import RawResponse, SendError, connection_failed, failure_reason, timed_out
+from ..rest.sending import RawResponse, body_read_failed, connection_failed, timed_out
 from ..rest.transport import total_seconds
 from .deadline import Deadlines
 from .readtimer import use_lazy_read_timer
@@ -193,13 +192,8 @@ class AiohttpTransport:
                 response.close()  # a half-read connection never goes back to the pool (also when cancelled)
                 if isinstance(exc, asyncio.TimeoutError):
                     raise timed_out(url, exc, sent=True) from None
-                if isinstance(exc, BodyTooLarge):
-                    raise SendError(malformed(method, response.status, str(exc)), sent=True, permanent=True) from None
-                if isinstance(exc, BodyError):
-                    raise malformed(method, response.status, str(exc)) from None
-                if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, OSError)):
-                    reason = "body truncated or undecodable (%s)" % failure_reason(exc)
-                    raise malformed(method, response.status, reason) from None
+                if isinstance(exc, (BodyError, aiohttp.ClientPayloadError, aiohttp.ClientConnectionError, OSError)):
+                    raise body_read_failed(method, response.status, exc) from None
                 raise
         except asyncio.CancelledError:
             if task is not None and deadlines.timed_out(task):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import ssl
 from typing import Mapping, NamedTuple
 
-from ..errors import ConnectionFailedError, GigyaError, RequestTimeoutError
+from ..errors import ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
+from .body import BodyError, BodyTooLarge
+from .envelope import malformed
 
 __all__ = [
     "RawResponse",
@@ -23,6 +25,7 @@ __all__ = [
     "failure_reason",
     "connection_failed",
     "timed_out",
+    "body_read_failed",
 ]
 
 #: Client-side code of the original SDK for a timeout ("Request Timeout").
@@ -108,3 +111,21 @@ def timed_out(url: str, exc: BaseException, *, sent: bool) -> SendError:
     )
     error.__cause__ = exc
     return SendError(error, sent=sent)
+
+
+def body_read_failed(method: str, status: int, exc: BaseException) -> Exception:
+    """The error for an answer whose body could not be read whole (raise it).
+
+    A body over ``max_response_bytes`` (*exc* a ``BodyTooLarge``) is a
+    ``MalformedResponseError`` that is never retried; a body the collector
+    refused (a ``BodyError``: bad encoding) is a ``MalformedResponseError``;
+    any other *exc* is the transport failing mid-body (truncated, undecodable).
+    """
+    if isinstance(exc, BodyTooLarge):
+        return SendError(malformed(method, status, str(exc)), sent=True, permanent=True)
+    error: MalformedResponseError
+    if isinstance(exc, BodyError):
+        error = malformed(method, status, str(exc))
+    else:
+        error = malformed(method, status, "body truncated or undecodable (%s)" % failure_reason(exc))
+    return error

@@ -36,15 +36,14 @@ from urllib3.exceptions import (
 from ..errors import ConfigurationError
 from .body import DEFAULT_MAX_RESPONSE_BYTES, BodyCollector, BodyError, BodyTooLarge
 from .deadline import DEADLINE_POOL_CLASSES, set_deadline
-from .envelope import malformed
 from .environment import ProxyRoutes, split_proxy_credentials
 from .sending import (
     CONNECTION_FAILED_CODE,
     TIMEOUT_CODE,
     RawResponse,
     SendError,
+    body_read_failed,
     connection_failed,
-    failure_reason,
     timed_out,
 )
 
@@ -258,13 +257,8 @@ class Urllib3Transport:
             complete = True
         except ReadTimeoutError as exc:
             raise timed_out(url, exc, sent=True) from None
-        except BodyTooLarge as exc:
-            raise SendError(malformed(method, response.status, str(exc)), sent=True, permanent=True) from None
-        except BodyError as exc:
-            raise malformed(method, response.status, str(exc)) from None
-        except (ProtocolError, DecodeError, OSError) as exc:
-            reason = "body truncated or undecodable (%s)" % failure_reason(exc)
-            raise malformed(method, response.status, reason) from None
+        except (BodyError, ProtocolError, DecodeError, OSError) as exc:
+            raise body_read_failed(method, response.status, exc) from None
         except HTTPError as exc:
             raise connection_failed(url, exc, sent=True) from None
         finally:

@@ -81,21 +81,19 @@ def segment_bytes(text: str) -> bytes:
 def json_segment(text: str) -> Dict[str, Any]:
     """The JSON object encoded in one token segment; ``MalformedToken`` otherwise.
 
-    Arrays and objects nested deeper than :data:`~gigya_fast._jsondepth.MAX_JSON_DEPTH`
-    are refused before the segment is parsed, like any other malformed segment
-    (the header is read before the signature has vouched for anything), and
-    alike on every Python: the decoder's own limit differs between versions.
+    The segment must be UTF-8 (RFC 7519 section 7.2; ``json.loads`` would also
+    read UTF-16 and UTF-32, and a byte order mark). Arrays and objects nested
+    deeper than :data:`~gigya_fast._jsondepth.MAX_JSON_DEPTH` are refused before
+    the segment is parsed, like any other malformed segment (the header is read
+    before the signature has vouched for anything), and alike on every Python:
+    the decoder's own limit differs between versions.
     """
     data = segment_bytes(text)
-    # Decoded as json.loads decodes bytes: UTF-8, or UTF-16/32 told by their NUL bytes.
-    encoding = json.detect_encoding(data)
     try:
-        document = data.decode(encoding, "surrogatepass")
+        document = data.decode("utf-8")  # strict: no encoded surrogates either
     except UnicodeDecodeError:
         raise MalformedToken(_NOT_JSON) from None
-    # Measured in UTF-8, where no byte of a multi-byte character is a bracket, quote or
-    # backslash (in UTF-16 one can be: U+2200 is the bytes 00 22).
-    if too_deep(data if encoding.startswith("utf-8") else document.encode("utf-8", "surrogatepass")):
+    if too_deep(data):  # in UTF-8 no byte of a multi-byte character is a bracket, quote or backslash
         raise MalformedToken(_NOT_JSON)
     try:
         value = json.loads(document)

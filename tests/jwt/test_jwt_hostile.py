@@ -158,16 +158,18 @@ def test_an_unterminated_header_string_is_malformed_whatever_it_holds() -> None:
             _jose.json_segment(b64url(b'{"alg":"RS256","x":"' + inside + b"}"))
 
 
-def test_a_utf16_segment_is_measured_by_its_characters() -> None:
-    # json.loads reads UTF-16 and UTF-32 too, and so does json_segment. In UTF-16 a
-    # character's bytes can be a quote (U+2200 is 00 22 little-endian): counted on the raw
-    # bytes, this segment's 200 levels hid inside a string that is not there.
-    for encoding in ("utf-16-le", "utf-16-be", "utf-32"):
-        deep = ('{"a":"\u2200","b":' + "[" * 200 + "]" * 200 + ',"c":"x"}').encode(encoding)
+def test_a_segment_must_be_utf8() -> None:
+    # RFC 7519 7.2: a UTF-8 JSON object. json.loads would read UTF-16, UTF-32 and a UTF-8
+    # byte order mark too (and in UTF-16 a character's bytes can be a quote: U+2200 is 00 22).
+    document = '{"a":"\u2200","b":[[1]],"c":"Jos\u00e9"}'
+    assert _jose.json_segment(b64url(document.encode("utf-8"))) == json.loads(document)
+    for encoding in ("utf-16-le", "utf-16-be", "utf-16", "utf-32", "utf-8-sig"):
+        assert json.loads(document.encode(encoding)) == json.loads(document)
         with pytest.raises(MalformedToken, match=NOT_JSON):
-            _jose.json_segment(b64url(deep))
-        shallow = '{"a":"\u2200","b":[[1]],"c":"' + "[" * 200 + '"}'
-        assert _jose.json_segment(b64url(shallow.encode(encoding))) == json.loads(shallow)
+            _jose.json_segment(b64url(document.encode(encoding)))
+    for bad in (b'{"a":"\xed\xa0\x80"}', b'{"a":"\xff"}', b'{"a":"\xc0\xaf"}'):  # surrogate, stray, overlong
+        with pytest.raises(MalformedToken, match=NOT_JSON):
+            _jose.json_segment(b64url(bad))
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 10**400])

@@ -136,9 +136,12 @@ static const uint8_t *scan_number(const uint8_t *p, const uint8_t *end, long *in
     return p;
 }
 
-static int literal(const uint8_t *p, const uint8_t *end, const char *word, size_t len)
+/* p is at 't', 'f' or 'n': the length of the true, false or null written there, 0 if it is not. */
+static size_t literal(const uint8_t *p, const uint8_t *end)
 {
-    return (size_t)(end - p) >= len && memcmp(p, word, len) == 0;
+    const char *word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+    size_t len = strlen(word);
+    return (size_t)(end - p) >= len && memcmp(p, word, len) == 0 ? len : 0;
 }
 
 int gf_envelope_code(const uint8_t *body, size_t n, int64_t *code)
@@ -216,20 +219,14 @@ value:
             break;
         }
         case 't':
-            if (!literal(p, end, "true", 4))
-                return 0;
-            p += 4;
-            break;
         case 'f':
-            if (!literal(p, end, "false", 5))
+        case 'n': {
+            size_t len = literal(p, end);
+            if (len == 0)
                 return 0;
-            p += 5;
+            p += len;
             break;
-        case 'n':
-            if (!literal(p, end, "null", 4))
-                return 0;
-            p += 4;
-            break;
+        }
         default: {
             const uint8_t *start = p;
             long digits = 0;

@@ -14,17 +14,19 @@ if TYPE_CHECKING:
     from ._envelope_py import scan_envelope
 
     IMPLEMENTATION = "python"
-else:
-    from . import _envelope_py
+elif no_extensions():
+    from ._envelope_py import scan_envelope
 
     IMPLEMENTATION = "python"
-    scan_envelope = _envelope_py.scan_envelope
-    if not no_extensions():
-        try:
-            from ._envelope_c import scan_envelope
+else:
+    try:
+        from ._envelope_c import scan_envelope
 
-            IMPLEMENTATION = "cython"
-        except ImportError as exc:  # pragma: no cover - depends on the build
-            logger.debug("compiled envelope scan unavailable (%s); using pure Python", exc)
+        IMPLEMENTATION = "cython"
+    except ImportError as exc:  # pragma: no cover - depends on the build
+        logger.debug("compiled envelope scan unavailable (%s); using pure Python", exc)
+        from ._envelope_py import scan_envelope
+
+        IMPLEMENTATION = "python"
 
 __all__ = ["IMPLEMENTATION", "scan_envelope"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
 
-from ..errors import APIError, MalformedResponseError, error_for_code
+from ..errors import APIError, error_for_code
 from .jsonbody import parse_json_body
 
 __all__ = ["Response", "lookup_path", "parse_path"]
@@ -97,11 +97,9 @@ class Response(Mapping[str, Any]):
         except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict):  # the body was checked when it arrived: this is not expected
-            raise MalformedResponseError(
-                "malformed response to %s (HTTP %d): the JSON could not be read" % (self.method or "request",
-                                                                                   self.http_status),
-                http_status=self.http_status,
-            )
+            from .envelope import malformed  # here: envelope imports this module
+
+            raise malformed(self.method, self.http_status, "the JSON could not be read")
         if self._json is None:  # another thread may have parsed it meanwhile: keep one object
             self._json = data
         return self._json

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ssl
 from typing import Mapping, NamedTuple
 
-from ..errors import ConnectionFailedError, GigyaError, MalformedResponseError, RequestTimeoutError
+from ..errors import ConnectionFailedError, GigyaError, RequestTimeoutError
 from .body import BodyError, BodyTooLarge
 from .envelope import malformed
 
@@ -123,9 +123,6 @@ def body_read_failed(method: str, status: int, exc: BaseException) -> Exception:
     """
     if isinstance(exc, BodyTooLarge):
         return SendError(malformed(method, status, str(exc)), sent=True, permanent=True)
-    error: MalformedResponseError
     if isinstance(exc, BodyError):
-        error = malformed(method, status, str(exc))
-    else:
-        error = malformed(method, status, "body truncated or undecodable (%s)" % failure_reason(exc))
-    return error
+        return malformed(method, status, str(exc))
+    return malformed(method, status, "body truncated or undecodable (%s)" % failure_reason(exc))

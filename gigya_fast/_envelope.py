@@ -3,30 +3,16 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from ._env import no_extensions
-
-logger = logging.getLogger(__name__)
+from ._env import load_twins
 
 if TYPE_CHECKING:
     from ._envelope_py import scan_envelope
 
     IMPLEMENTATION = "python"
-elif no_extensions():
-    from ._envelope_py import scan_envelope
-
-    IMPLEMENTATION = "python"
 else:
-    try:
-        from ._envelope_c import scan_envelope
-
-        IMPLEMENTATION = "cython"
-    except ImportError as exc:  # pragma: no cover - depends on the build
-        logger.debug("compiled envelope scan unavailable (%s); using pure Python", exc)
-        from ._envelope_py import scan_envelope
-
-        IMPLEMENTATION = "python"
+    (_twin,), IMPLEMENTATION = load_twins(["gigya_fast._envelope_c"], ["gigya_fast._envelope_py"])
+    scan_envelope = _twin.scan_envelope
 
 __all__ = ["IMPLEMENTATION", "scan_envelope"]

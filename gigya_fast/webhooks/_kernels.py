@@ -5,34 +5,21 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from .._env import no_extensions
+from .._env import load_twins
 
 __all__ = ["IMPLEMENTATION", "Notification", "verify_webhook_batch"]
-
-logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ._batch_py import verify_webhook_batch
     from ._notification_py import Notification
 
     IMPLEMENTATION = "python"
-elif no_extensions():
-    from ._batch_py import verify_webhook_batch
-    from ._notification_py import Notification
-
-    IMPLEMENTATION = "python"
 else:
-    try:
-        from ._batch_c import verify_webhook_batch
-        from ._notification_c import Notification
-
-        IMPLEMENTATION = "cython"
-    except ImportError as exc:  # pragma: no cover - depends on the build
-        logger.debug("compiled webhook kernels unavailable (%s); using pure Python", exc)
-        from ._batch_py import verify_webhook_batch
-        from ._notification_py import Notification
-
-        IMPLEMENTATION = "python"
+    (_batch, _notification), IMPLEMENTATION = load_twins(
+        ["gigya_fast.webhooks._batch_c", "gigya_fast.webhooks._notification_c"],
+        ["gigya_fast.webhooks._batch_py", "gigya_fast.webhooks._notification_py"],
+    )
+    verify_webhook_batch = _batch.verify_webhook_batch
+    Notification = _notification.Notification

@@ -166,16 +166,15 @@ class AsyncRuns:
     def _run(self, work: Awaitable[Any]) -> None:
         self.loop.run_until_complete(work)
 
-    def client_many(self, count: int) -> None:
-        """``count`` signed, checked calls through ``AsyncClient.call_many``."""
-        self._run(self.client.call_many([("accounts.getAccountInfo", PARAMS)] * count, concurrency=self.concurrency))
+    def client_many(self, count: int) -> List[Any]:
+        """``count`` signed, checked calls through ``AsyncClient.call_many``; their results."""
+        return self.loop.run_until_complete(
+            self.client.call_many([("accounts.getAccountInfo", PARAMS)] * count, concurrency=self.concurrency)
+        )
 
     def client_many_read(self, count: int) -> None:
         """:meth:`client_many`, then every answer's JSON tree read."""
-        results = self.loop.run_until_complete(
-            self.client.call_many([("accounts.getAccountInfo", PARAMS)] * count, concurrency=self.concurrency)
-        )
-        for result in results:
+        for result in self.client_many(count):
             assert isinstance(result, Response)
             result.data  # noqa: B018 - builds the tree
 
@@ -205,7 +204,7 @@ class AsyncRuns:
 class Run:
     """Accumulated wall time and server CPU time of one kind of run."""
 
-    def __init__(self, name: str, body: Callable[[int], None], per_round: int) -> None:
+    def __init__(self, name: str, body: Callable[[int], object], per_round: int) -> None:
         self.name, self.body, self.per_round = name, body, per_round
         self.requests, self.wall, self.server_cpu, self.client_cpu = 0, 0.0, 0.0, 0.0
         self.cpu_known = True
